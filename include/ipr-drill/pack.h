@@ -24,9 +24,11 @@
 #define PACK_ART_MAX_COLUMNS   60
 #define PACK_ART_MAX_ROWS      20
 
-/* Where a node starts in its source file (1-based; 0 when unknown). */
+/* Where a node starts in its source file (1-based; 0 when unknown).  The
+ * file is the pack's own (pack.path), except under a brand that came from
+ * an included library (pack_brand.file); positions leave it out to keep
+ * the model small. */
 typedef struct pack_pos {
-	const char *file; /* the source file's path as given (owned by the model) */
 	uint32_t line;
 	uint32_t column;
 } pack_pos;
@@ -103,6 +105,7 @@ typedef struct pack_brand {
 	size_t alert_count;
 	const pack_product *products;
 	size_t product_count;
+	const char *file; /* the file this brand was read from */
 	pack_pos pos;
 } pack_brand;
 
@@ -117,9 +120,8 @@ typedef struct pack_declaration {
 
 /* One entry of a shipment's targeting key or of an item's observations. */
 typedef struct pack_keyed_text {
-	pack_str key;  /* indicator id / feature id */
+	pack_str key;  /* indicator id / feature id; key.pos is the entry's */
 	pack_str text; /* why / what the officer sees */
-	pack_pos pos;
 } pack_keyed_text;
 
 enum pack_verdict { PACK_VERDICT_NONE, PACK_VERDICT_GENUINE, PACK_VERDICT_COUNTERFEIT };
@@ -216,6 +218,7 @@ typedef struct pack {
 	const pack_question *questions;
 	size_t question_count;
 	bool is_library;          /* a brand-library file: only format and brands */
+	pack_pos pos;             /* where the top-level mapping starts */
 	const char *path;         /* as given to the loader */
 	const char *base_dir;     /* folder holding the pack, for includes and art */
 	size_t source_bytes;      /* size of the pack file itself */
@@ -244,8 +247,8 @@ typedef struct pack_diags {
 void pack_diags_init(pack_diags *diags);
 void pack_diags_free(pack_diags *diags);
 /* Adds a diagnostic; on allocation failure sets out_of_memory and counts it. */
-void pack_diag_add(pack_diags *diags, enum pack_severity severity, const pack_pos *pos,
-                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void pack_diag_add(pack_diags *diags, enum pack_severity severity, const char *file,
+                   const pack_pos *pos, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Prints every diagnostic as PATH:LINE:COLUMN: error: MESSAGE, followed by
  * the source line (control characters made visible) and a caret under the
  * column when the source file can be read. */

@@ -22,6 +22,10 @@ bool text_utf8_valid(const char *s, size_t len);
 /* True for C0 and C1 controls and DEL; newline and tab are controls too. */
 bool text_is_control(uint32_t cp);
 
+/* True for the bidirectional overrides and isolates (U+202A-202E,
+ * U+2066-2069), which can make text display differently from its order. */
+bool text_is_bidi_control(uint32_t cp);
+
 /* Byte offset of the first control character other than newline and tab
  * (or any control when allow_newline_tab is false), or -1 when none. */
 long text_find_control(const char *s, size_t len, bool allow_newline_tab);
@@ -29,7 +33,8 @@ long text_find_control(const char *s, size_t len, bool allow_newline_tab);
 /* Returns a newly allocated copy of s that is safe to write to a terminal:
  * invalid UTF-8 bytes become U+FFFD, control characters become their
  * visible form (U+2400 block, e.g. ESC -> U+241B), except newline and tab
- * when keep_newline_tab is true.  NULL only when memory runs out. */
+ * when keep_newline_tab is true; bidirectional overrides become U+FFFD.  NULL only when memory runs
+ * out. */
 char *text_sanitize(const char *s, bool keep_newline_tab);
 
 /* Display width of a code point in terminal columns (0, 1 or 2); controls

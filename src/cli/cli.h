@@ -19,11 +19,21 @@ struct cli_command {
 
 extern const struct cli_command cmd_validate;
 extern const struct cli_command cmd_packs;
+extern const struct cli_command cmd_train;
+extern const struct cli_command cmd_report;
+extern const struct cli_command cmd_dashboard;
+extern const struct cli_command cmd_merge;
+extern const struct cli_command cmd_export;
+extern const struct cli_command cmd_regrade;
+
+/* The trainer: `train` (home false) and `ipr-drill` alone (home true). */
+int cli_train_run(int argc, char **argv, bool home);
 
 /* Global options, set by main before a command runs. */
 struct cli_globals {
 	const char *packs_dir; /* --packs DIR */
 	bool color;            /* for stderr diagnostics */
+	bool no_color;         /* --no-color was given */
 };
 extern struct cli_globals cli_globals;
 
@@ -57,5 +67,28 @@ const char *cli_assets_dir(void);
 
 /* Load options as every command uses them. */
 pack_load_options cli_load_options(void);
+
+/* ---- every pack on the search path (packpath.c) ---- */
+
+struct cli_pack_entry {
+	char *path;
+	pack *pack;
+};
+
+struct cli_catalog {
+	struct cli_pack_entry *items; /* packs only (no brand libraries), by folder */
+	size_t count;
+	size_t broken; /* files that failed to load (reported on stderr) */
+	bool clash;    /* two packs with one id in one folder (reported) */
+};
+
+/* Loads every pack of every folder on the search path; a pack id already
+ * found in an earlier folder is skipped (the first folder wins).  Problems
+ * are reported on stderr when report is true.  Returns false only when
+ * memory runs out. */
+bool cli_catalog_load(struct cli_catalog *c, bool report);
+void cli_catalog_free(struct cli_catalog *c);
+/* The entry whose pack has this id, or NULL. */
+const struct cli_pack_entry *cli_catalog_find(const struct cli_catalog *c, const char *id);
 
 #endif

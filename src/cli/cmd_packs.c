@@ -9,7 +9,6 @@
 
 struct row {
 	char *cells[7];
-	char *id;
 };
 
 enum { COL_ID, COL_TITLE, COL_LANG, COL_SHIP, COL_QUEST, COL_MIN, COL_FILE, COLS };
@@ -67,46 +66,24 @@ static void free_rows(struct row *rows, size_t n)
 	for (size_t r = 0; r < n; r++) {
 		for (int c = 0; c < COLS; c++)
 			free(rows[r].cells[c]);
-		free(rows[r].id);
 	}
 	free(rows);
 }
 
-/* Adds p as a row unless an earlier folder already had its id. */
-static int add_pack(struct row **rows, size_t *n, const pack *p, const char *path, size_t dir_start)
+static struct row make_row(const pack *p, const char *path)
 {
-	for (size_t r = 0; r < *n; r++) {
-		if (strcmp((*rows)[r].id, p->id.text) != 0)
-			continue;
-		if (r >= dir_start) {
-			fprintf(stderr, "ipr-drill packs: two packs in one folder have the id '");
-			cli_put_safe(stderr, p->id.text);
-			fprintf(stderr, "': ");
-			cli_put_safe(stderr, (*rows)[r].cells[COL_FILE]);
-			fprintf(stderr, " and ");
-			cli_put_safe(stderr, path);
-			fprintf(stderr, "; rename one\n");
-			return EX_DATAERR;
-		}
-		return EX_OK; /* shadowed by an earlier folder on the search path */
-	}
-	struct row *grown = realloc(*rows, (*n + 1) * sizeof(*grown));
-	if (!grown)
-		return EX_OSERR;
-	*rows = grown;
-	struct row *row = &grown[(*n)++];
-	memset(row, 0, sizeof(*row));
-	row->id = strdup(p->id.text);
-	row->cells[COL_ID] = cell(p->id.text);
-	row->cells[COL_TITLE] = cell(p->title.text);
-	row->cells[COL_LANG] = cell(p->language.text ? p->language.text : "en");
-	row->cells[COL_SHIP] = fmt_size(p->shipment_count);
-	row->cells[COL_QUEST] = fmt_size(p->question_count);
-	row->cells[COL_MIN] = p->estimated_minutes.present
-	                              ? fmt_size((size_t)p->estimated_minutes.value)
-	                              : strdup("-");
-	row->cells[COL_FILE] = cell(path);
-	return EX_OK;
+	struct row row;
+	memset(&row, 0, sizeof(row));
+	row.cells[COL_ID] = cell(p->id.text);
+	row.cells[COL_TITLE] = cell(p->title.text);
+	row.cells[COL_LANG] = cell(p->language.text ? p->language.text : "en");
+	row.cells[COL_SHIP] = fmt_size(p->shipment_count);
+	row.cells[COL_QUEST] = fmt_size(p->question_count);
+	row.cells[COL_MIN] = p->estimated_minutes.present
+	                             ? fmt_size((size_t)p->estimated_minutes.value)
+	                             : strdup("-");
+	row.cells[COL_FILE] = cell(path);
+	return row;
 }
 
 static int run(int argc, char **argv)
@@ -115,10 +92,9 @@ static int run(int argc, char **argv)
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
-	struct cli_pack_dirs dirs = {0};
-	struct row *rows = NULL;
-	size_t n = 0, broken = 0;
-	int c, status = EX_OK;
+	struct cli_catalog cat;
+	struct row *rows;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		if (c == 'h') {
@@ -127,50 +103,23 @@ static int run(int argc, char **argv)
 		}
 		return cli_usage_error(&cmd_packs, "unknown option");
 	}
-	if (!cli_pack_dirs_get(&dirs)) {
+	if (!cli_catalog_load(&cat, true)) {
 		fprintf(stderr, "ipr-drill packs: out of memory\n");
+		cli_catalog_free(&cat);
 		return EX_OSERR;
 	}
-	for (size_t d = 0; d < dirs.count; d++) {
-		char **paths;
-		size_t count, dir_start = n;
-		if (!cli_list_yaml(dirs.dirs[d], false, &paths, &count))
-			continue;
-		for (size_t i = 0; i < count; i++) {
-			pack_load_options opts = cli_load_options();
-			pack_diags diags;
-			pack_diags_init(&diags);
-			pack *p = pack_load_file(paths[i], &opts, &diags);
-			if (!p) {
-				broken++;
-				fprintf(stderr, "ipr-drill packs: skipped ");
-				cli_put_safe(stderr, paths[i]);
-				fprintf(stderr, " (%zu error%s; run 'ipr-drill validate' on it)\n",
-				        diags.errors, diags.errors == 1 ? "" : "s");
-			} else if (!p->is_library) {
-				int s = add_pack(&rows, &n, p, paths[i], dir_start);
-				if (s != EX_OK)
-					status = s;
-			}
-			pack_free(p);
-			pack_diags_free(&diags);
-		}
-		cli_paths_free(paths, count);
+	rows = calloc(cat.count + 1, sizeof(*rows));
+	if (!rows) {
+		cli_catalog_free(&cat);
+		return EX_OSERR;
 	}
-	if (n == 0) {
-		fprintf(stderr, "ipr-drill packs: no packs found; searched:");
-		for (size_t d = 0; d < dirs.count; d++) {
-			fputc(' ', stderr);
-			cli_put_safe(stderr, dirs.dirs[d]);
-		}
-		fprintf(stderr, "%s\n", dirs.count ? "" : " (no folder exists; use --packs DIR)");
-	} else {
-		print_table(rows, n);
-	}
-	free_rows(rows, n);
-	cli_pack_dirs_free(&dirs);
-	if (status == EX_OK && broken)
-		status = EX_DATAERR;
+	for (size_t i = 0; i < cat.count; i++)
+		rows[i] = make_row(cat.items[i].pack, cat.items[i].path);
+	if (cat.count)
+		print_table(rows, cat.count);
+	free_rows(rows, cat.count);
+	int status = cat.clash || cat.broken ? EX_DATAERR : EX_OK;
+	cli_catalog_free(&cat);
 	return status;
 }
 

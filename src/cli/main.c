@@ -15,8 +15,8 @@ struct cli_globals cli_globals;
 
 /* Every subcommand, in the order --help lists them. */
 static const struct cli_command *const commands[] = {
-        &cmd_validate,
-        &cmd_packs,
+        &cmd_train,     &cmd_validate, &cmd_packs,  &cmd_report,
+        &cmd_dashboard, &cmd_merge,    &cmd_export, &cmd_regrade,
 };
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
 
@@ -113,6 +113,7 @@ int main(int argc, char **argv)
 			break;
 		case 'C':
 			cli_globals.color = false;
+			cli_globals.no_color = true;
 			break;
 		case 'h':
 			print_help(stdout);
@@ -126,9 +127,10 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		/* The trainer arrives with the trainee issue; until then, list packs. */
-		char *list_argv[] = {"packs", NULL};
-		return cmd_packs.run(1, list_argv);
+		/* No command: the home screen, to sign in and choose a pack. */
+		char *home_argv[] = {"ipr-drill", NULL};
+		optind = 0;
+		return cli_train_run(1, home_argv, true);
 	}
 	const char *name = argv[optind];
 	if (!strcmp(name, "help"))

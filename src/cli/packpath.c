@@ -1,4 +1,5 @@
 /* packpath.c - where packs and art are looked for. */
+#define _XOPEN_SOURCE 700 /* wcwidth, nftw */
 #include "cli.h"
 #include "ipr-drill/config.h"
 
@@ -188,4 +189,106 @@ pack_load_options cli_load_options(void)
 {
 	pack_load_options o = {.assets_dir = cli_assets_dir(), .check_art = true};
 	return o;
+}
+
+const struct cli_pack_entry *cli_catalog_find(const struct cli_catalog *c, const char *id)
+{
+	for (size_t i = 0; i < c->count; i++)
+		if (!strcmp(c->items[i].pack->id.text, id))
+			return &c->items[i];
+	return NULL;
+}
+
+/* Adds a loaded pack unless its id is known; takes ownership of p. */
+static bool catalog_add(struct cli_catalog *c, pack *p, const char *path, size_t dir_start,
+                        bool report)
+{
+	const struct cli_pack_entry *known = cli_catalog_find(c, p->id.text);
+
+	if (known) {
+		if ((size_t)(known - c->items) >= dir_start) {
+			c->clash = true;
+			if (report) {
+				fprintf(stderr, "ipr-drill: two packs in one folder have the id '");
+				cli_put_safe(stderr, p->id.text);
+				fprintf(stderr, "': ");
+				cli_put_safe(stderr, known->path);
+				fprintf(stderr, " and ");
+				cli_put_safe(stderr, path);
+				fprintf(stderr, "; rename one\n");
+			}
+		}
+		pack_free(p);
+		return true;
+	}
+	struct cli_pack_entry *grown = realloc(c->items, (c->count + 1) * sizeof(*grown));
+	char *copy = strdup(path);
+	if (!grown || !copy) {
+		free(copy);
+		if (grown)
+			c->items = grown;
+		pack_free(p);
+		return false;
+	}
+	c->items = grown;
+	c->items[c->count].path = copy;
+	c->items[c->count].pack = p;
+	c->count++;
+	return true;
+}
+
+bool cli_catalog_load(struct cli_catalog *c, bool report)
+{
+	struct cli_pack_dirs dirs = {0};
+	bool ok = cli_pack_dirs_get(&dirs);
+
+	memset(c, 0, sizeof(*c));
+	for (size_t d = 0; ok && d < dirs.count; d++) {
+		char **paths;
+		size_t count, dir_start = c->count;
+		if (!cli_list_yaml(dirs.dirs[d], false, &paths, &count))
+			continue;
+		for (size_t i = 0; ok && i < count; i++) {
+			pack_load_options opts = cli_load_options();
+			pack_diags diags;
+			pack_diags_init(&diags);
+			pack *p = pack_load_file(paths[i], &opts, &diags);
+			if (!p) {
+				c->broken++;
+				if (report) {
+					fprintf(stderr, "ipr-drill: skipped ");
+					cli_put_safe(stderr, paths[i]);
+					fprintf(stderr,
+					        " (%zu error%s; run 'ipr-drill validate' on it)\n",
+					        diags.errors, diags.errors == 1 ? "" : "s");
+				}
+			} else if (p->is_library) {
+				pack_free(p);
+			} else {
+				ok = catalog_add(c, p, paths[i], dir_start, report);
+			}
+			pack_diags_free(&diags);
+		}
+		cli_paths_free(paths, count);
+	}
+	if (report && ok && c->count == 0) {
+		fprintf(stderr, "ipr-drill: no packs found; searched:");
+		for (size_t d = 0; d < dirs.count; d++) {
+			fputc(' ', stderr);
+			cli_put_safe(stderr, dirs.dirs[d]);
+		}
+		fprintf(stderr, "%s\n", dirs.count ? "" : " (no folder exists; use --packs DIR)");
+	}
+	cli_pack_dirs_free(&dirs);
+	return ok;
+}
+
+void cli_catalog_free(struct cli_catalog *c)
+{
+	for (size_t i = 0; i < c->count; i++) {
+		free(c->items[i].path);
+		pack_free(c->items[i].pack);
+	}
+	free(c->items);
+	memset(c, 0, sizeof(*c));
 }

@@ -142,6 +142,22 @@ const char *pack_verdict_name(enum pack_verdict v)
 	}
 }
 
+/* The file an art node came from: its brand's when it is a brand's or a
+ * product's art (brands may come from included libraries), else the
+ * pack's own. */
+static const char *art_file(const pack *p, const pack_str *art)
+{
+	for (size_t b = 0; b < p->brand_count; b++) {
+		const pack_brand *brand = &p->brands[b];
+		if (art == &brand->art)
+			return brand->file;
+		for (size_t i = 0; i < brand->product_count; i++)
+			if (art == &brand->products[i].art)
+				return brand->file;
+	}
+	return p->path;
+}
+
 char *pack_read_art(const pack *p, const pack_str *art, const char *assets_dir)
 {
 	char *path, *text = NULL;
@@ -150,8 +166,7 @@ char *pack_read_art(const pack *p, const pack_str *art, const char *assets_dir)
 
 	if (!art->text)
 		return NULL;
-	path = art_resolve(art->pos.file ? art->pos.file : p->path, art->text, assets_dir,
-	                   p->base_dir);
+	path = art_resolve(art_file(p, art), art->text, assets_dir, p->base_dir);
 	if (!path)
 		return NULL;
 	f = fopen(path, "rb");

@@ -22,8 +22,8 @@ void pack_diags_free(pack_diags *diags)
 	pack_diags_init(diags);
 }
 
-static pack_diag *diag_vadd(pack_diags *diags, enum pack_severity severity, const pack_pos *pos,
-                            const char *fmt, va_list ap)
+static pack_diag *diag_vadd(pack_diags *diags, enum pack_severity severity, const char *file,
+                            const pack_pos *pos, const char *fmt, va_list ap)
 {
 	pack_diag *d;
 	va_list ap2;
@@ -49,10 +49,8 @@ static pack_diag *diag_vadd(pack_diags *diags, enum pack_severity severity, cons
 	if (pos) {
 		d->line = pos->line;
 		d->column = pos->column;
-		d->file = strdup(pos->file ? pos->file : "<input>");
-	} else {
-		d->file = strdup("<input>");
 	}
+	d->file = strdup(file ? file : "<input>");
 	va_copy(ap2, ap);
 	n = vsnprintf(NULL, 0, fmt, ap2);
 	va_end(ap2);
@@ -68,12 +66,12 @@ static pack_diag *diag_vadd(pack_diags *diags, enum pack_severity severity, cons
 	return d;
 }
 
-void pack_diag_add(pack_diags *diags, enum pack_severity severity, const pack_pos *pos,
-                   const char *fmt, ...)
+void pack_diag_add(pack_diags *diags, enum pack_severity severity, const char *file,
+                   const pack_pos *pos, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	diag_vadd(diags, severity, pos, fmt, ap);
+	diag_vadd(diags, severity, file, pos, fmt, ap);
 	va_end(ap);
 }
 
@@ -100,18 +98,18 @@ static char *line_of_buffer(const char *buf, size_t len, uint32_t line)
 	return out;
 }
 
-void ctx_diag(struct load_ctx *ctx, enum pack_severity sev, const pack_pos *pos, const char *fmt,
-              ...)
+void ctx_diag(struct load_ctx *ctx, enum pack_severity sev, const char *file, const pack_pos *pos,
+              const char *fmt, ...)
 {
 	va_list ap;
 	pack_diag *d;
 
 	va_start(ap, fmt);
-	d = diag_vadd(ctx->diags, sev, pos, fmt, ap);
+	d = diag_vadd(ctx->diags, sev, file, pos, fmt, ap);
 	va_end(ap);
 	/* A buffer cannot be read back at print time: keep its line now. */
-	if (d && ctx->source && pos && pos->line > 0 && pos->file && ctx->p && ctx->p->path &&
-	    strcmp(pos->file, ctx->p->path) == 0)
+	if (d && ctx->source && pos && pos->line > 0 && file && ctx->p && ctx->p->path &&
+	    strcmp(file, ctx->p->path) == 0)
 		d->source_line = line_of_buffer(ctx->source, ctx->source_len, pos->line);
 }
 

@@ -17,6 +17,10 @@ void arena_free(struct pack_arena *a);
 void *arena_alloc(struct pack_arena *a, size_t size);
 char *arena_strndup(struct pack_arena *a, const char *s, size_t len);
 void *arena_memdup(struct pack_arena *a, const void *src, size_t size);
+/* Takes ownership of a malloc'd block of size bytes (shrunk to fit) and
+ * returns where it now is; NULL when memory runs out (block is then still
+ * the caller's). */
+void *arena_adopt(struct pack_arena *a, void *block, size_t size);
 
 /* ---- growable temporary vector (malloc'd, moved into the arena) ---- */
 
@@ -93,6 +97,7 @@ struct load_ctx {
 		pack_pos pos;
 	} settings;
 	uint64_t top_keys_seen; /* bit i: schema_pack.fields[i] was present */
+	const char *file;       /* the validator's current file, for messages */
 };
 
 /* The path of an art file: the node's own folder first, then the assets
@@ -113,17 +118,21 @@ bool slug_valid(const char *s);
 bool country_valid(const char *s);
 bool currency_valid(const char *s);
 bool date_valid(const char *s);
+/* YYYY-MM-DD in shape, whether or not such a day exists. */
+bool date_shaped(const char *s);
 bool lang_valid(const char *s);
 
 /* A relative path that stays inside its folder (no "..", not absolute). */
 bool path_stays_inside(const char *path);
+/* True when path, with symbolic links resolved, lies inside root. */
+bool path_inside(const char *path, const char *root);
 /* dir + "/" + rel, malloc'd; NULL when memory runs out. */
 char *path_join(const char *dir, const char *rel);
 /* The folder of path, malloc'd ("." when it has none). */
 char *path_dirname(const char *path);
 
 /* Adds a diagnostic and, for buffer sources, records the source line. */
-void ctx_diag(struct load_ctx *ctx, enum pack_severity sev, const pack_pos *pos, const char *fmt,
-              ...) __attribute__((format(printf, 4, 5)));
+void ctx_diag(struct load_ctx *ctx, enum pack_severity sev, const char *file, const pack_pos *pos,
+              const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 #endif

@@ -42,16 +42,18 @@ struct parser {
 	struct frame stack[PACK_MAX_DEPTH];
 	int depth;
 	int skip; /* > 0: inside a subtree being skipped */
-	bool depth_reported, root_seen, done;
+	bool depth_reported, root_seen, root_is_map, done;
 	uint64_t top_seen;
 	FILE *in;
 	size_t bytes, max_bytes;
 	bool too_big, read_failed;
+	pack_pos runon;     /* the last quoted scalar that spans lines */
+	uint32_t runon_end; /* the line it ends on */
 };
 
-static pack_pos mark_pos(const struct parser *P, yaml_mark_t m)
+static pack_pos mark_pos(yaml_mark_t m)
 {
-	pack_pos pos = {P->file, (uint32_t)m.line + 1, (uint32_t)m.column + 1};
+	pack_pos pos = {(uint32_t)m.line + 1, (uint32_t)m.column + 1};
 	return pos;
 }
 
@@ -65,7 +67,7 @@ static void diag(struct parser *P, const pack_pos *pos, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	ctx_diag(P->ctx, PACK_ERROR, pos, "%s", buf);
+	ctx_diag(P->ctx, PACK_ERROR, P->file, pos, "%s", buf);
 }
 
 static void oom(struct parser *P)
@@ -96,6 +98,22 @@ static uint32_t find_control(const unsigned char *s, size_t len)
 			return c ? c : 0x2400; /* NUL reported as its picture */
 		if (c == 0xC2 && i + 1 < len && s[i + 1] >= 0x80 && s[i + 1] <= 0x9F)
 			return s[i + 1];
+	}
+	return 0;
+}
+
+/* Finds a bidirectional override or isolate (U+202A-202E, U+2066-2069),
+ * which can make text on screen read differently from the file.  Returns
+ * its code point, or 0. */
+static uint32_t find_bidi(const unsigned char *s, size_t len)
+{
+	for (size_t i = 0; i + 2 < len; i++) {
+		if (s[i] != 0xE2)
+			continue;
+		if (s[i + 1] == 0x80 && s[i + 2] >= 0xAA && s[i + 2] <= 0xAE)
+			return 0x2000 + (uint32_t)(s[i + 2] - 0x80);
+		if (s[i + 1] == 0x81 && s[i + 2] >= 0xA6 && s[i + 2] <= 0xA9)
+			return 0x2040 + (uint32_t)(s[i + 2] - 0x80);
 	}
 	return 0;
 }
@@ -131,15 +149,18 @@ static const char *event_noun(yaml_event_type_t t)
 	                                        : "a single value";
 }
 
-static bool parse_int(const char *s, long long *out)
+/* 0: parsed; 1: not a whole number; 2: out of range. */
+static int parse_int(const char *s, long long *out)
 {
 	char *end;
 	errno = 0;
 	long long v = strtoll(s, &end, 10);
-	if (errno || end == s || *end)
-		return false;
+	if (end == s || *end)
+		return 1;
+	if (errno == ERANGE)
+		return 2;
 	*out = v;
-	return true;
+	return 0;
 }
 
 /* Stores a scalar into dest according to kind; reports what is wrong. */
@@ -148,7 +169,7 @@ static void store_scalar(struct parser *P, enum field_kind kind, const char *key
 {
 	const char *v = (const char *)ev->data.scalar.value;
 	size_t len = ev->data.scalar.length;
-	pack_pos pos = mark_pos(P, ev->start_mark);
+	pack_pos pos = mark_pos(ev->start_mark);
 	uint32_t ctl;
 
 	if (is_null(ev)) {
@@ -159,6 +180,10 @@ static void store_scalar(struct parser *P, enum field_kind kind, const char *key
 			((pack_str *)dest)->pos = pos;
 		return;
 	}
+	if (required && len == 0 && kind != K_SCORE) {
+		diag(P, &pos, "'%s' must not be empty", key);
+		return;
+	}
 	if (kind != K_SCORE && kind != K_INT && kind != K_NUM && kind != K_BOOL &&
 	    (ctl = find_control((const unsigned char *)v, len)) != 0) {
 		diag(P, &pos,
@@ -167,11 +192,21 @@ static void store_scalar(struct parser *P, enum field_kind kind, const char *key
 		     key, (unsigned)(ctl == 0x2400 ? 0 : ctl));
 		return;
 	}
+	if (kind != K_SCORE && kind != K_INT && kind != K_NUM && kind != K_BOOL &&
+	    (ctl = find_bidi((const unsigned char *)v, len)) != 0)
+		ctx_diag(P->ctx, PACK_WARNING, P->file, &pos,
+		         "'%s' holds the bidirectional control U+%04X, which can make the text "
+		         "read differently on screen; remove it unless the script needs it",
+		         key, (unsigned)ctl);
 	switch (kind) {
 	case K_INT: {
 		pack_int *d = (pack_int *)dest;
-		if (!parse_int(v, &d->value)) {
-			diag(P, &pos, "'%s' must be a whole number, not '%s'", key, v);
+		int bad = parse_int(v, &d->value);
+		if (bad) {
+			diag(P, &pos,
+			     bad == 2 ? "'%s' is too large: '%s'"
+			              : "'%s' must be a whole number, not '%s'",
+			     key, v);
 			return;
 		}
 		d->present = true;
@@ -180,7 +215,7 @@ static void store_scalar(struct parser *P, enum field_kind kind, const char *key
 	}
 	case K_SCORE: {
 		long long n;
-		if (!parse_int(v, &n) || n < -1000 || n > 1000) {
+		if (parse_int(v, &n) || n < -1000 || n > 1000) {
 			diag(P, &pos, "'%s' must be a whole number from -1000 to 1000, not '%s'",
 			     key, v);
 			return;
@@ -223,13 +258,20 @@ static void store_scalar(struct parser *P, enum field_kind kind, const char *key
 	d->pos = pos;
 	if (kind == K_SLUG && !slug_valid(v)) {
 		diag(P, &pos,
-		     "'%s' is not a valid id: use at most %d letters, digits, '.', '_' or '-', "
+		     "'%s' is not a valid id: use at most %d ASCII letters, digits, '.', '_' or "
+		     "'-', "
 		     "starting with a letter or digit",
 		     v, PACK_SLUG_MAX);
 		return;
 	}
 	if (kind == K_COUNTRY && !country_valid(v)) {
-		diag(P, &pos, "'%s' is not an ISO 3166-1 alpha-2 country code (like CN or AU)", v);
+		/* The one everyone writes: the United Kingdom's code is GB. */
+		if (!strcmp(v, "UK"))
+			diag(P, &pos,
+			     "'UK' is not an ISO 3166-1 alpha-2 country code; did you mean 'GB'?");
+		else
+			diag(P, &pos,
+			     "'%s' is not an ISO 3166-1 alpha-2 country code (like CN or AU)", v);
 		return;
 	}
 	if (kind == K_CURRENCY && !currency_valid(v)) {
@@ -237,7 +279,10 @@ static void store_scalar(struct parser *P, enum field_kind kind, const char *key
 		return;
 	}
 	if (kind == K_DATE && !date_valid(v)) {
-		diag(P, &pos, "'%s' is not a date in the form YYYY-MM-DD", v);
+		diag(P, &pos,
+		     date_shaped(v) ? "'%s' is not a valid calendar date"
+		                    : "'%s' is not a date in the form YYYY-MM-DD",
+		     v);
 		return;
 	}
 	if (kind == K_LANG && !lang_valid(v)) {
@@ -252,7 +297,7 @@ static void store_scalar(struct parser *P, enum field_kind kind, const char *key
 static void store_enum(struct parser *P, const struct field *f, char *obj, const yaml_event_t *ev)
 {
 	const char *v = (const char *)ev->data.scalar.value;
-	pack_pos pos = mark_pos(P, ev->start_mark);
+	pack_pos pos = mark_pos(ev->start_mark);
 	const char *const *names = f->enum_values;
 	size_t n = 0;
 	char list[256] = "";
@@ -284,7 +329,7 @@ static bool note_depth(struct parser *P, const yaml_event_t *ev)
 	if (P->depth + P->skip < PACK_MAX_DEPTH)
 		return true;
 	if (!P->depth_reported) {
-		pack_pos pos = mark_pos(P, ev->start_mark);
+		pack_pos pos = mark_pos(ev->start_mark);
 		diag(P, &pos, "nesting deeper than %d levels is not allowed", PACK_MAX_DEPTH);
 		P->depth_reported = true;
 	}
@@ -308,7 +353,7 @@ static struct frame *push(struct parser *P, enum frame_type type, const yaml_eve
 	struct frame *fr = &P->stack[P->depth++];
 	memset(fr, 0, sizeof(*fr));
 	fr->type = type;
-	fr->pos = mark_pos(P, ev->start_mark);
+	fr->pos = mark_pos(ev->start_mark);
 	return fr;
 }
 
@@ -340,7 +385,7 @@ static void push_collection(struct parser *P, enum frame_type type, const struct
  * the struct obj. */
 static void apply_value(struct parser *P, const struct field *f, char *obj, const yaml_event_t *ev)
 {
-	pack_pos pos = mark_pos(P, ev->start_mark);
+	pack_pos pos = mark_pos(ev->start_mark);
 	bool want_map = f->kind == K_MAP || f->kind == K_INLINE || f->kind == K_DYNMAP;
 	bool want_seq = f->kind == K_SEQ_MAP || f->kind == K_SEQ_STR;
 
@@ -398,7 +443,7 @@ static void unknown_key(struct parser *P, const struct schema *s, const char *ke
 
 static void map_key(struct parser *P, struct frame *fr, const yaml_event_t *ev)
 {
-	pack_pos pos = mark_pos(P, ev->start_mark);
+	pack_pos pos = mark_pos(ev->start_mark);
 
 	fr->have_key = true;
 	fr->skip_value = true;
@@ -425,7 +470,7 @@ static void map_key(struct parser *P, struct frame *fr, const yaml_event_t *ev)
 
 static void dynmap_entry(struct parser *P, struct frame *fr, const yaml_event_t *ev)
 {
-	pack_pos pos = mark_pos(P, ev->start_mark);
+	pack_pos pos = mark_pos(ev->start_mark);
 
 	if (ev->type != YAML_SCALAR_EVENT) {
 		diag(P, &pos, "'%s' maps feature ids to text; found %s", fr->field->key,
@@ -465,14 +510,13 @@ static void dynmap_entry(struct parser *P, struct frame *fr, const yaml_event_t 
 		return;
 	}
 	e->key = fr->dyn_key;
-	e->pos = fr->dyn_key.pos;
 	store_scalar(P, K_TEXT, e->key.text, (char *)&e->text, ev, true);
 }
 
 static void seq_entry(struct parser *P, struct frame *fr, const yaml_event_t *ev)
 {
 	const struct field *f = fr->field;
-	pack_pos pos = mark_pos(P, ev->start_mark);
+	pack_pos pos = mark_pos(ev->start_mark);
 
 	if (f->kind == K_SEQ_MAP && ev->type == YAML_MAPPING_START_EVENT) {
 		/* Safe to hand out: the vector only grows after this entry's
@@ -503,7 +547,7 @@ static void seq_entry(struct parser *P, struct frame *fr, const yaml_event_t *ev
 
 static void on_value(struct parser *P, const yaml_event_t *ev)
 {
-	pack_pos pos = mark_pos(P, ev->start_mark);
+	pack_pos pos = mark_pos(ev->start_mark);
 	const char *anchor = NULL;
 
 	if (ev->type == YAML_SCALAR_EVENT)
@@ -519,6 +563,12 @@ static void on_value(struct parser *P, const yaml_event_t *ev)
 	if (ev->type == YAML_ALIAS_EVENT && (P->skip || P->depth == 0))
 		diag(P, &pos, "aliases (*%s) are not allowed in packs: write the value out",
 		     (const char *)ev->data.alias.anchor);
+	if (ev->type == YAML_SCALAR_EVENT && ev->start_mark.line != ev->end_mark.line &&
+	    (ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE ||
+	     ev->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE)) {
+		P->runon = pos;
+		P->runon_end = (uint32_t)ev->end_mark.line + 1;
+	}
 	if (P->skip) {
 		skip_subtree(P, ev);
 		return;
@@ -535,6 +585,7 @@ static void on_value(struct parser *P, const yaml_event_t *ev)
 			skip_subtree(P, ev);
 			return;
 		}
+		P->root_is_map = true;
 		push_map(P, &schema_pack, (char *)P->target, ev);
 		return;
 	}
@@ -588,8 +639,16 @@ static void finish_collection(struct parser *P, struct frame *fr)
 	void *items = NULL;
 
 	if (fr->vec.count) {
-		items = arena_memdup(P->ctx->arena, fr->vec.data,
-		                     fr->vec.count * fr->vec.elem_size);
+		size_t bytes = fr->vec.count * fr->vec.elem_size;
+		/* Long lists (shipments) are adopted rather than copied, so the
+		 * model's peak is not twice its largest list. */
+		if (bytes >= 64 * 1024) {
+			items = arena_adopt(P->ctx->arena, fr->vec.data, bytes);
+			if (items)
+				fr->vec.data = NULL;
+		} else {
+			items = arena_memdup(P->ctx->arena, fr->vec.data, bytes);
+		}
 		if (!items) {
 			oom(P);
 			return;
@@ -645,9 +704,9 @@ static int read_handler(void *data, unsigned char *buffer, size_t size, size_t *
 }
 
 /* Line and column of a byte offset, for reader errors (bad UTF-8). */
-static pack_pos offset_pos(struct parser *P, size_t offset)
+static pack_pos offset_pos(struct parser *P, size_t offset, bool inside_char)
 {
-	pack_pos pos = {P->file, 1, 1};
+	pack_pos pos = {1, 1}, char_start = {1, 1};
 	FILE *f = P->ctx->source ? NULL : fopen(P->file, "rb");
 	const char *buf = P->ctx->source;
 	size_t len = P->ctx->source_len;
@@ -660,12 +719,14 @@ static pack_pos offset_pos(struct parser *P, size_t offset)
 			pos.line++;
 			pos.column = 1;
 		} else if ((c & 0xC0) != 0x80) {
+			char_start = pos;
 			pos.column++;
 		}
 	}
 	if (f)
 		fclose(f);
-	return pos;
+	/* A bad continuation byte belongs to the character its lead began. */
+	return inside_char ? char_start : pos;
 }
 
 static void report_yaml_error(struct parser *P)
@@ -674,12 +735,12 @@ static void report_yaml_error(struct parser *P)
 	pack_pos pos;
 
 	if (P->too_big) {
-		pos = (pack_pos){P->file, 0, 0};
+		pos = (pack_pos){0, 0};
 		diag(P, &pos, "the file is larger than the %zu MiB limit", P->max_bytes >> 20);
 		return;
 	}
 	if (P->read_failed) {
-		pos = (pack_pos){P->file, 0, 0};
+		pos = (pack_pos){0, 0};
 		diag(P, &pos, "cannot read the file: %s", strerror(errno));
 		return;
 	}
@@ -688,18 +749,46 @@ static void report_yaml_error(struct parser *P)
 		return;
 	}
 	if (yp->error == YAML_READER_ERROR) {
-		pos = offset_pos(P, yp->problem_offset);
-		diag(P, &pos, "%s (the file must be UTF-8 text)",
+		bool trailing = yp->problem && (strstr(yp->problem, "trailing") ||
+		                                strstr(yp->problem, "incomplete"));
+		pos = offset_pos(P, yp->problem_offset, trailing);
+		diag(P, &pos, "this is not valid UTF-8 text: save the file as UTF-8 (libyaml: %s)",
 		     yp->problem ? yp->problem : "cannot read the file");
 		return;
 	}
-	pos = mark_pos(P, yp->problem_mark);
+	pos = mark_pos(yp->problem_mark);
+	if (yp->context && strstr(yp->context, "quoted scalar")) {
+		/* Point at the opening quote, which is what needs fixing. */
+		pack_pos start = mark_pos(yp->context_mark);
+		diag(P, &start, "this quoted text has no closing quote (YAML: %s)",
+		     yp->problem ? yp->problem : "error");
+		return;
+	}
+	if (P->runon.line && P->runon_end + 3 >= pos.line)
+		diag(P, &P->runon,
+		     "this quoted text runs on to line %u: is its closing quote missing?",
+		     P->runon_end);
 	if (yp->context)
 		diag(P, &pos, "YAML syntax error: %s %s (line %u)",
 		     yp->problem ? yp->problem : "error", yp->context,
 		     (unsigned)yp->context_mark.line + 1);
 	else
 		diag(P, &pos, "YAML syntax error: %s", yp->problem ? yp->problem : "error");
+}
+
+/* Removes the diagnostics added after the first `keep` ones. */
+static void drop_diags_since(pack_diags *d, size_t keep)
+{
+	while (d->count > keep) {
+		pack_diag *g = &d->items[--d->count];
+		if (g->severity == PACK_ERROR)
+			d->errors--;
+		else
+			d->warnings--;
+		free(g->file);
+		free(g->message);
+		free(g->source_line);
+	}
 }
 
 /* Parses one file or buffer into target.  Returns false when parsing had to
@@ -710,6 +799,7 @@ static bool parse_source(struct load_ctx *ctx, pack *target, const char *file, F
 	struct parser *P = calloc(1, sizeof(*P));
 	bool ok = true;
 	int documents = 0;
+	size_t diags_before = ctx->diags->count;
 
 	if (!P) {
 		ctx->diags->out_of_memory = true;
@@ -734,6 +824,9 @@ static bool parse_source(struct load_ctx *ctx, pack *target, const char *file, F
 	while (!P->done) {
 		yaml_event_t ev;
 		if (!yaml_parser_parse(&P->yp, &ev)) {
+			/* What was said about the half-read structure before a syntax
+			 * error is mostly its echo: keep the syntax error alone. */
+			drop_diags_since(ctx->diags, diags_before);
 			report_yaml_error(P);
 			ok = false;
 			break;
@@ -741,7 +834,7 @@ static bool parse_source(struct load_ctx *ctx, pack *target, const char *file, F
 		switch (ev.type) {
 		case YAML_DOCUMENT_START_EVENT:
 			if (++documents > 1) {
-				pack_pos pos = mark_pos(P, ev.start_mark);
+				pack_pos pos = mark_pos(ev.start_mark);
 				diag(P, &pos,
 				     "a pack file holds one YAML document; remove the "
 				     "second '---'");
@@ -766,8 +859,10 @@ static bool parse_source(struct load_ctx *ctx, pack *target, const char *file, F
 		}
 		yaml_event_delete(&ev);
 	}
+	if (ok && P->root_seen && !P->root_is_map)
+		ok = false; /* nothing more to say about a file that is not a mapping */
 	if (ok && !P->root_seen) {
-		pack_pos pos = {file, 1, 1};
+		pack_pos pos = {1, 1};
 		diag(P, &pos,
 		     "the file is empty: a pack needs at least format, id, title, version "
 		     "and summary");
@@ -802,7 +897,7 @@ static bool only_library_keys(uint64_t seen)
 
 static void check_top_level(struct load_ctx *ctx, pack *p, uint64_t seen)
 {
-	pack_pos top = {p->path, 1, 1};
+	pack_pos top = p->pos.line ? p->pos : (pack_pos){1, 1};
 
 	p->is_library = only_library_keys(seen);
 	for (size_t i = 0; i < schema_pack.field_count; i++) {
@@ -811,8 +906,8 @@ static void check_top_level(struct load_ctx *ctx, pack *p, uint64_t seen)
 			continue;
 		if (p->is_library && strcmp(f->key, "format") != 0)
 			continue;
-		ctx_diag(ctx, PACK_ERROR, &top, "the pack is missing the required key '%s'",
-		         f->key);
+		ctx_diag(ctx, PACK_ERROR, p->path, &top,
+		         "the pack is missing the required key '%s'", f->key);
 	}
 }
 
@@ -828,7 +923,7 @@ static void convert_settings(struct load_ctx *ctx, pack *p)
 		} else if (strcmp(r->mode.text, "practice") != 0) {
 			const char *modes[] = {"practice", "exam"};
 			const char *hint = nearest_word(r->mode.text, modes, 2);
-			ctx_diag(ctx, PACK_ERROR, &r->mode.pos,
+			ctx_diag(ctx, PACK_ERROR, p->path, &r->mode.pos,
 			         "'%s' is not a valid mode: use practice or exam%s%s%s",
 			         r->mode.text, hint ? "; did you mean '" : "", hint ? hint : "",
 			         hint ? "'?" : "");
@@ -837,14 +932,14 @@ static void convert_settings(struct load_ctx *ctx, pack *p)
 	p->settings.inspections = -1;
 	if (r->inspections.present) {
 		if (r->inspections.value < 1)
-			ctx_diag(ctx, PACK_ERROR, &r->inspections.pos,
+			ctx_diag(ctx, PACK_ERROR, p->path, &r->inspections.pos,
 			         "inspections must be at least 1 (leave it out for no limit)");
 		else
 			p->settings.inspections = r->inspections.value;
 	}
 	if (r->time_limit_minutes.present) {
 		if (r->time_limit_minutes.value < 1 || r->time_limit_minutes.value > 24 * 60)
-			ctx_diag(ctx, PACK_ERROR, &r->time_limit_minutes.pos,
+			ctx_diag(ctx, PACK_ERROR, p->path, &r->time_limit_minutes.pos,
 			         "time_limit_minutes must be from 1 to 1440 (leave it out for no "
 			         "limit)");
 		else
@@ -869,6 +964,23 @@ static const pack_scoring default_scoring = {
         .question_correct = 5,
 };
 
+/* What is wrong with the i-th include (resolved to file), or NULL. */
+static const char *include_problem(const pack *p, size_t i, const char *file)
+{
+	struct stat st;
+
+	for (size_t k = 0; k < i; k++)
+		if (!strcmp(p->include.items[k].text, p->include.items[i].text))
+			return "is included twice";
+	if (stat(file, &st) != 0)
+		return NULL; /* fopen reports why */
+	if (S_ISDIR(st.st_mode))
+		return "is a folder, not a brand-library file";
+	if (!path_inside(file, p->base_dir))
+		return "leads outside the pack's folder (through a symbolic link)";
+	return NULL;
+}
+
 /* Loads each brand library the pack includes and appends its brands. */
 static void load_includes(struct load_ctx *ctx, pack *p)
 {
@@ -886,14 +998,14 @@ static void load_includes(struct load_ctx *ctx, pack *p)
 		const pack_str *inc = &p->include.items[i];
 		if (!path_stays_inside(inc->text)) {
 			ctx_diag(
-			        ctx, PACK_ERROR, &inc->pos,
+			        ctx, PACK_ERROR, p->path, &inc->pos,
 			        "include '%s' must be a relative path that stays inside the pack's "
 			        "folder",
 			        inc->text);
 			continue;
 		}
 		if (!p->base_dir) {
-			ctx_diag(ctx, PACK_ERROR, &inc->pos,
+			ctx_diag(ctx, PACK_ERROR, p->path, &inc->pos,
 			         "include '%s' cannot be resolved: this pack was not loaded from a "
 			         "folder",
 			         inc->text);
@@ -904,10 +1016,16 @@ static void load_includes(struct load_ctx *ctx, pack *p)
 		free(full);
 		if (!file)
 			goto oom;
+		const char *problem = include_problem(p, i, file);
+		if (problem) {
+			ctx_diag(ctx, PACK_ERROR, p->path, &inc->pos, "included file '%s' %s",
+			         inc->text, problem);
+			continue;
+		}
 		FILE *in = fopen(file, "rb");
 		if (!in) {
-			ctx_diag(ctx, PACK_ERROR, &inc->pos, "cannot open included file '%s': %s",
-			         inc->text, strerror(errno));
+			ctx_diag(ctx, PACK_ERROR, p->path, &inc->pos,
+			         "cannot open included file '%s': %s", inc->text, strerror(errno));
 			continue;
 		}
 		pack lib;
@@ -921,15 +1039,15 @@ static void load_includes(struct load_ctx *ctx, pack *p)
 		if (!ok)
 			continue;
 		if (!only_library_keys(seen)) {
-			ctx_diag(ctx, PACK_ERROR, &inc->pos,
+			ctx_diag(ctx, PACK_ERROR, p->path, &inc->pos,
 			         "included file '%s' must be a brand library holding only 'format' "
 			         "and 'brands'",
 			         inc->text);
 			continue;
 		}
 		if (!lib.format.present || lib.format.value != PACK_FORMAT_VERSION) {
-			pack_pos pos = lib.format.present ? lib.format.pos : (pack_pos){file, 1, 1};
-			ctx_diag(ctx, PACK_ERROR, &pos, "a brand library needs 'format: %d'",
+			pack_pos pos = lib.format.present ? lib.format.pos : (pack_pos){1, 1};
+			ctx_diag(ctx, PACK_ERROR, file, &pos, "a brand library needs 'format: %d'",
 			         PACK_FORMAT_VERSION);
 		}
 		for (size_t b = 0; b < lib.brand_count; b++) {
@@ -937,6 +1055,7 @@ static void load_includes(struct load_ctx *ctx, pack *p)
 			if (!dst)
 				goto oom;
 			*dst = lib.brands[b];
+			dst->file = file;
 		}
 	}
 	p->brands =
@@ -982,9 +1101,12 @@ static pack *load(const char *path, FILE *in, const char *buf, size_t len, const
 
 	if (parse_source(&ctx, p, p->path, in, buf, len, &seen)) {
 		check_top_level(&ctx, p, seen);
+		/* The model is still ours to fill until it is returned. */
+		for (size_t i = 0; i < p->brand_count; i++)
+			((pack_brand *)&p->brands[i])->file = p->path;
 		convert_settings(&ctx, p);
 		if (p->format.present && p->format.value != PACK_FORMAT_VERSION)
-			ctx_diag(&ctx, PACK_ERROR, &p->format.pos,
+			ctx_diag(&ctx, PACK_ERROR, p->path, &p->format.pos,
 			         "this is pack format %lld; this ipr-drill reads format %d",
 			         p->format.value, PACK_FORMAT_VERSION);
 		else
@@ -1001,23 +1123,24 @@ fail:
 pack *pack_load_file(const char *path, const pack_load_options *opts, pack_diags *diags)
 {
 	size_t max = opts && opts->max_bytes ? opts->max_bytes : PACK_DEFAULT_MAX_BYTES;
-	pack_pos pos = {path, 0, 0};
+	pack_pos pos = {0, 0};
 	struct stat st;
 	FILE *in = fopen(path, "rb");
 	pack *p;
 
 	if (!in) {
-		pack_diag_add(diags, PACK_ERROR, &pos, "cannot open: %s", strerror(errno));
+		pack_diag_add(diags, PACK_ERROR, path, &pos, "cannot open: %s", strerror(errno));
 		return NULL;
 	}
 	if (fstat(fileno(in), &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
-			pack_diag_add(diags, PACK_ERROR, &pos, "is a folder, not a pack file");
+			pack_diag_add(diags, PACK_ERROR, path, &pos,
+			              "is a folder, not a pack file");
 			fclose(in);
 			return NULL;
 		}
 		if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max) {
-			pack_diag_add(diags, PACK_ERROR, &pos,
+			pack_diag_add(diags, PACK_ERROR, path, &pos,
 			              "the file is larger than the %zu MiB limit", max >> 20);
 			fclose(in);
 			return NULL;
@@ -1041,12 +1164,12 @@ pack *pack_load_buffer(const char *data, size_t len, const char *name, const cha
                        const pack_load_options *opts, pack_diags *diags)
 {
 	size_t max = opts && opts->max_bytes ? opts->max_bytes : PACK_DEFAULT_MAX_BYTES;
-	pack_pos pos = {name, 0, 0};
+	pack_pos pos = {0, 0};
 	pack *p;
 
 	if (len > max) {
-		pack_diag_add(diags, PACK_ERROR, &pos, "the input is larger than the %zu MiB limit",
-		              max >> 20);
+		pack_diag_add(diags, PACK_ERROR, name ? name : "<buffer>", &pos,
+		              "the input is larger than the %zu MiB limit", max >> 20);
 		return NULL;
 	}
 	p = load(name ? name : "<buffer>", NULL, data, len, base_dir, opts, diags);

@@ -5,6 +5,7 @@
 #include "iso_codes.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -173,9 +174,9 @@ static const struct field key_indicator_fields[] = {
         {.key = "id", .kind = K_SLUG, .offset = offsetof(pack_keyed_text, key), .required = true},
         {.key = "why", .kind = K_TEXT, .offset = offsetof(pack_keyed_text, text), .required = true},
 };
-static const struct schema schema_key_indicator = {
-        "indicator", sizeof(pack_keyed_text), offsetof(pack_keyed_text, pos), key_indicator_fields,
-        COUNT(key_indicator_fields)};
+static const struct schema schema_key_indicator = {"indicator", sizeof(pack_keyed_text), SIZE_MAX,
+                                                   key_indicator_fields,
+                                                   COUNT(key_indicator_fields)};
 
 static const struct field item_fields[] = {
         {.key = "product", .kind = K_TEXT, .offset = offsetof(pack_item, product)},
@@ -346,7 +347,8 @@ static const struct field pack_fields[] = {
          .aux_offset = offsetof(pack, question_count),
          .child = &schema_question},
 };
-const struct schema schema_pack = {"pack", sizeof(pack), SIZE_MAX, pack_fields, COUNT(pack_fields)};
+const struct schema schema_pack = {"pack", sizeof(pack), offsetof(pack, pos), pack_fields,
+                                   COUNT(pack_fields)};
 
 /* ---- scalar checks ---- */
 
@@ -378,6 +380,16 @@ bool currency_valid(const char *s)
 {
 	return bsearch(s, iso_currencies, COUNT(iso_currencies), sizeof(iso_currencies[0]),
 	               cmp_code) != NULL;
+}
+
+bool date_shaped(const char *s)
+{
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return false;
+	return true;
 }
 
 bool date_valid(const char *s)
@@ -447,6 +459,17 @@ bool path_stays_inside(const char *path)
 			p++;
 	}
 	return true;
+}
+
+bool path_inside(const char *path, const char *root)
+{
+	char real_root[PATH_MAX], real_path[PATH_MAX];
+	size_t n;
+
+	if (!realpath(root, real_root) || !realpath(path, real_path))
+		return false;
+	n = strlen(real_root);
+	return strncmp(real_path, real_root, n) == 0 && (real_path[n] == '/' || n == 1);
 }
 
 char *path_join(const char *dir, const char *rel)

@@ -3,6 +3,7 @@
 #include "internal.h"
 #include "ipr-drill/text.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,9 +11,14 @@
 
 /* ---- unique ids ---- */
 
+struct id_ref {
+	const pack_str *s;
+	const char *file;
+};
+
 static int cmp_str_ptr(const void *a, const void *b)
 {
-	const pack_str *x = *(const pack_str *const *)a, *y = *(const pack_str *const *)b;
+	const pack_str *x = ((const struct id_ref *)a)->s, *y = ((const struct id_ref *)b)->s;
 	int c = strcmp(x->text, y->text);
 	if (c)
 		return c;
@@ -24,9 +30,9 @@ static int cmp_str_ptr(const void *a, const void *b)
 /* Reports every id of the list (count entries, stride bytes apart, the id
  * at offset) that repeats an earlier one. */
 static void check_unique(struct load_ctx *ctx, const void *base, size_t count, size_t stride,
-                         size_t offset, const char *what)
+                         size_t offset, size_t file_offset, const char *what)
 {
-	const pack_str **ids;
+	struct id_ref *ids;
 	size_t n = 0;
 
 	if (count < 2)
@@ -37,24 +43,29 @@ static void check_unique(struct load_ctx *ctx, const void *base, size_t count, s
 		return;
 	}
 	for (size_t i = 0; i < count; i++) {
-		const pack_str *s = (const pack_str *)((const char *)base + i * stride + offset);
-		if (s->text)
-			ids[n++] = s;
+		const char *entry = (const char *)base + i * stride;
+		const pack_str *s = (const pack_str *)(entry + offset);
+		if (s->text) {
+			ids[n].s = s;
+			ids[n++].file = file_offset == SIZE_MAX
+			                        ? ctx->file
+			                        : *(const char *const *)(entry + file_offset);
+		}
 	}
 	qsort(ids, n, sizeof(*ids), cmp_str_ptr);
 	for (size_t i = 1, first = 0; i < n; i++) {
-		if (strcmp(ids[i]->text, ids[first]->text) != 0)
+		if (strcmp(ids[i].s->text, ids[first].s->text) != 0)
 			first = i; /* a new run of equal ids starts */
 		else
-			ctx_diag(ctx, PACK_ERROR, &ids[i]->pos,
-			         "duplicate %s id '%s' (first used at %s:%u)", what, ids[i]->text,
-			         ids[first]->pos.file, ids[first]->pos.line);
+			ctx_diag(ctx, PACK_ERROR, ids[i].file, &ids[i].s->pos,
+			         "duplicate %s id '%s' (first used at %s:%u)", what, ids[i].s->text,
+			         ids[first].file, ids[first].s->pos.line);
 	}
 	free(ids);
 }
 
 #define UNIQUE(ctx, arr, n, type, member, what)                                                    \
-	check_unique(ctx, arr, n, sizeof(type), offsetof(type, member), what)
+	check_unique(ctx, arr, n, sizeof(type), offsetof(type, member), SIZE_MAX, what)
 
 /* ---- "did you mean" over ids ---- */
 
@@ -64,10 +75,11 @@ static void unknown_ref(struct load_ctx *ctx, const pack_str *ref, const char *w
 {
 	const char *hint = nearest_word(ref->text, ids, n);
 	if (hint)
-		ctx_diag(ctx, PACK_ERROR, &ref->pos, "unknown %s '%s'%s; did you mean '%s'?", what,
-		         ref->text, where, hint);
+		ctx_diag(ctx, PACK_ERROR, ctx->file, &ref->pos,
+		         "unknown %s '%s'%s; did you mean '%s'?", what, ref->text, where, hint);
 	else
-		ctx_diag(ctx, PACK_ERROR, &ref->pos, "unknown %s '%s'%s", what, ref->text, where);
+		ctx_diag(ctx, PACK_ERROR, ctx->file, &ref->pos, "unknown %s '%s'%s", what,
+		         ref->text, where);
 }
 
 /* A malloc'd array of the ids of a list (count entries, stride apart). */
@@ -90,17 +102,6 @@ static const char **collect_ids(struct load_ctx *ctx, const void *base, size_t c
 
 /* ---- art ---- */
 
-static bool inside(const char *path, const char *root)
-{
-	char real_root[PATH_MAX], real_path[PATH_MAX];
-	size_t n;
-
-	if (!realpath(root, real_root) || !realpath(path, real_path))
-		return false;
-	n = strlen(real_root);
-	return strncmp(real_path, real_root, n) == 0 && (real_path[n] == '/' || n == 1);
-}
-
 /* root/rel when it exists as a regular file inside root; malloc'd. */
 static char *try_art(const char *root, const char *rel)
 {
@@ -110,7 +111,7 @@ static char *try_art(const char *root, const char *rel)
 	if (!root)
 		return NULL;
 	path = path_join(root, rel);
-	if (path && stat(path, &st) == 0 && S_ISREG(st.st_mode) && inside(path, root))
+	if (path && stat(path, &st) == 0 && S_ISREG(st.st_mode) && path_inside(path, root))
 		return path;
 	free(path);
 	return NULL;
@@ -150,7 +151,8 @@ static void check_art_text(struct load_ctx *ctx, const pack_str *art, const char
 	ssize_t n;
 
 	if (!f) {
-		ctx_diag(ctx, PACK_ERROR, &art->pos, "cannot read art file '%s'", art->text);
+		ctx_diag(ctx, PACK_ERROR, ctx->file, &art->pos, "cannot read art file '%s'",
+		         art->text);
 		return;
 	}
 	while ((n = getline(&line, &cap, f)) >= 0) {
@@ -158,27 +160,28 @@ static void check_art_text(struct load_ctx *ctx, const pack_str *art, const char
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
 		if (!text_utf8_valid(line, (size_t)n)) {
-			ctx_diag(ctx, PACK_ERROR, &art->pos, "art file '%s' line %zu is not UTF-8",
-			         art->text, rows);
+			ctx_diag(ctx, PACK_ERROR, ctx->file, &art->pos,
+			         "art file '%s' line %zu is not UTF-8", art->text, rows);
 			break;
 		}
 		if (text_find_control(line, (size_t)n, true) >= 0) {
-			ctx_diag(ctx, PACK_ERROR, &art->pos,
+			ctx_diag(ctx, PACK_ERROR, ctx->file, &art->pos,
 			         "art file '%s' line %zu holds a control character", art->text,
 			         rows);
 			break;
 		}
 		size_t cols = text_width(line);
 		if (cols > PACK_ART_MAX_COLUMNS) {
-			ctx_diag(ctx, PACK_ERROR, &art->pos,
+			ctx_diag(ctx, PACK_ERROR, ctx->file, &art->pos,
 			         "art file '%s' line %zu is %zu columns wide; the most is %d",
 			         art->text, rows, cols, PACK_ART_MAX_COLUMNS);
 			break;
 		}
 	}
 	if (rows > PACK_ART_MAX_ROWS)
-		ctx_diag(ctx, PACK_ERROR, &art->pos, "art file '%s' has %zu rows; the most is %d",
-		         art->text, rows, PACK_ART_MAX_ROWS);
+		ctx_diag(ctx, PACK_ERROR, ctx->file, &art->pos,
+		         "art file '%s' has %zu rows; the most is %d", art->text, rows,
+		         PACK_ART_MAX_ROWS);
 	free(line);
 	fclose(f);
 }
@@ -191,16 +194,15 @@ static void check_art(struct load_ctx *ctx, const pack_str *art)
 	if (!art->text)
 		return;
 	if (!path_stays_inside(art->text)) {
-		ctx_diag(ctx, PACK_ERROR, &art->pos,
+		ctx_diag(ctx, PACK_ERROR, ctx->file, &art->pos,
 		         "art path '%s' must be relative and stay inside the assets folder or the "
 		         "pack's folder",
 		         art->text);
 		return;
 	}
-	path = art_resolve(art->pos.file ? art->pos.file : ctx->p->path, art->text, assets,
-	                   ctx->p->base_dir);
+	path = art_resolve(ctx->file, art->text, assets, ctx->p->base_dir);
 	if (!path) {
-		ctx_diag(ctx, PACK_ERROR, &art->pos,
+		ctx_diag(ctx, PACK_ERROR, ctx->file, &art->pos,
 		         "art file '%s' not found beside the pack nor in the assets folder",
 		         art->text);
 		return;
@@ -215,14 +217,17 @@ static void check_art(struct load_ctx *ctx, const pack_str *art)
 static void check_money(struct load_ctx *ctx, const pack_money *m, const char *what)
 {
 	if (m->amount.present && m->amount.value < 0)
-		ctx_diag(ctx, PACK_ERROR, &m->amount.pos, "%s amount must not be negative", what);
+		ctx_diag(ctx, PACK_ERROR, ctx->file, &m->amount.pos,
+		         "%s amount must not be negative", what);
 }
 
 static void check_brands(struct load_ctx *ctx, const pack *p)
 {
-	UNIQUE(ctx, p->brands, p->brand_count, pack_brand, id, "brand");
+	check_unique(ctx, p->brands, p->brand_count, sizeof(pack_brand), offsetof(pack_brand, id),
+	             offsetof(pack_brand, file), "brand");
 	for (size_t b = 0; b < p->brand_count; b++) {
 		const pack_brand *brand = &p->brands[b];
+		ctx->file = brand->file; /* a brand may come from an included library */
 		UNIQUE(ctx, brand->products, brand->product_count, pack_product, id, "product");
 		check_art(ctx, &brand->art);
 		for (size_t i = 0; i < brand->product_count; i++) {
@@ -251,7 +256,7 @@ static void resolve_product(struct load_ctx *ctx, const struct id_lists *ids, pa
 
 	if (!slash || strchr(slash + 1, '/') || slash == ref || !slash[1] ||
 	    (size_t)(slash - ref) > PACK_SLUG_MAX) {
-		ctx_diag(ctx, PACK_ERROR, &item->product.pos,
+		ctx_diag(ctx, PACK_ERROR, ctx->file, &item->product.pos,
 		         "product '%s' must be written brand-id/product-id", ref);
 		return;
 	}
@@ -276,6 +281,25 @@ static void resolve_product(struct load_ctx *ctx, const struct id_lists *ids, pa
 	}
 }
 
+/* The feature whose name (not id) is within a typo of word, ignoring case
+ * and spaces: authors often write the name where the id belongs. */
+static const pack_feature *feature_by_name(const pack_product *prod, const char *word)
+{
+	for (size_t i = 0; i < prod->feature_count; i++) {
+		const char *name = prod->features[i].name.text;
+		char folded[PACK_SLUG_MAX + 1];
+		size_t n = 0;
+		for (; name && *name && n < PACK_SLUG_MAX; name++)
+			if (*name != ' ')
+				folded[n++] = (char)tolower((unsigned char)*name);
+		folded[n] = '\0';
+		const char *candidate = folded;
+		if (nearest_word(word, &candidate, 1))
+			return &prod->features[i];
+	}
+	return NULL;
+}
+
 static void check_observed(struct load_ctx *ctx, const pack_item *item)
 {
 	const pack_product *prod = item->product_ref;
@@ -286,9 +310,18 @@ static void check_observed(struct load_ctx *ctx, const pack_item *item)
 		return;
 	features = collect_ids(ctx, prod->features, prod->feature_count, sizeof(pack_feature),
 	                       offsetof(pack_feature, id), &n);
-	for (size_t i = 0; i < item->observed_count; i++) {
+	for (size_t i = 0; features && i < item->observed_count; i++) {
 		const pack_str *key = &item->observed[i].key;
-		if (!pack_find_feature(prod, key->text))
+		const pack_feature *by_name;
+		if (pack_find_feature(prod, key->text))
+			continue;
+		by_name = n ? feature_by_name(prod, key->text) : NULL;
+		if (by_name)
+			ctx_diag(ctx, PACK_ERROR, ctx->file, &key->pos,
+			         "unknown feature '%s' for this product; did you mean '%s'? (its "
+			         "name is %s)",
+			         key->text, by_name->id.text, by_name->name.text);
+		else
 			unknown_ref(ctx, key, "feature", features, n, " for this product");
 	}
 	free(features);
@@ -299,14 +332,14 @@ static void check_evidence(struct load_ctx *ctx, const pack_item *item)
 	const pack_strs *ev = &item->evidence;
 
 	if (item->verdict == PACK_VERDICT_GENUINE && ev->pos.line) {
-		ctx_diag(ctx, PACK_ERROR, &ev->pos,
+		ctx_diag(ctx, PACK_ERROR, ctx->file, &ev->pos,
 		         "a genuine item has no evidence: remove 'evidence' or make the verdict "
 		         "counterfeit");
 		return;
 	}
 	if (item->verdict == PACK_VERDICT_COUNTERFEIT && ev->count == 0) {
 		const pack_pos *pos = ev->pos.line ? &ev->pos : &item->verdict_pos;
-		ctx_diag(ctx, PACK_ERROR, pos,
+		ctx_diag(ctx, PACK_ERROR, ctx->file, pos,
 		         "a counterfeit item needs 'evidence': the observed features that give it "
 		         "away");
 	}
@@ -330,23 +363,24 @@ static void check_evidence(struct load_ctx *ctx, const pack_item *item)
 static void check_item(struct load_ctx *ctx, const struct id_lists *ids, pack_item *item)
 {
 	if (!item->product.text && !item->description.text) {
-		ctx_diag(ctx, PACK_ERROR, &item->pos,
+		ctx_diag(ctx, PACK_ERROR, ctx->file, &item->pos,
 		         "item needs 'product' (brand-id/product-id) or 'description'");
 		return;
 	}
 	if (item->product.text)
 		resolve_product(ctx, ids, item);
 	else if (item->observed_count)
-		ctx_diag(ctx, PACK_ERROR, &item->observed[0].pos,
+		ctx_diag(ctx, PACK_ERROR, ctx->file, &item->observed[0].key.pos,
 		         "an unbranded item has no guide features to observe: give it a 'product' "
 		         "or remove 'observed'");
 	if (item->quantity.present && item->quantity.value < 1)
-		ctx_diag(ctx, PACK_ERROR, &item->quantity.pos, "quantity must be at least 1");
+		ctx_diag(ctx, PACK_ERROR, ctx->file, &item->quantity.pos,
+		         "quantity must be at least 1");
 	check_observed(ctx, item);
 	check_evidence(ctx, item);
 	check_art(ctx, &item->art);
 	if (item->verdict == PACK_VERDICT_COUNTERFEIT && !item->explain.text)
-		ctx_diag(ctx, PACK_WARNING, &item->pos,
+		ctx_diag(ctx, PACK_WARNING, ctx->file, &item->pos,
 		         "counterfeit item has no 'explain': the debrief will not say why");
 }
 
@@ -365,9 +399,11 @@ static void check_shipment(struct load_ctx *ctx, const struct id_lists *ids, pac
 		unknown_ref(ctx, &s->action, "action", ids->actions, ids->action_count, "");
 	check_money(ctx, &d->value, "value");
 	if (d->packages.present && d->packages.value < 0)
-		ctx_diag(ctx, PACK_ERROR, &d->packages.pos, "packages must not be negative");
+		ctx_diag(ctx, PACK_ERROR, ctx->file, &d->packages.pos,
+		         "packages must not be negative");
 	if (d->gross_kg.present && d->gross_kg.value < 0)
-		ctx_diag(ctx, PACK_ERROR, &d->gross_kg.pos, "gross_kg must not be negative");
+		ctx_diag(ctx, PACK_ERROR, ctx->file, &d->gross_kg.pos,
+		         "gross_kg must not be negative");
 	for (size_t i = 0; i < s->item_count; i++)
 		check_item(ctx, ids, (pack_item *)&s->contents[i]);
 }
@@ -379,16 +415,16 @@ static void check_question(struct load_ctx *ctx, const pack_question *q)
 	size_t correct = 0;
 
 	if (q->choice_count == 1)
-		ctx_diag(ctx, PACK_ERROR, &q->choices[0].pos,
+		ctx_diag(ctx, PACK_ERROR, ctx->file, &q->choices[0].pos,
 		         "a question needs at least two choices");
 	for (size_t i = 0; i < q->choice_count; i++)
 		correct += q->choices[i].correct.present && q->choices[i].correct.value;
 	if (q->choice_count && !correct)
-		ctx_diag(ctx, PACK_ERROR, &q->pos,
+		ctx_diag(ctx, PACK_ERROR, ctx->file, &q->choices[0].pos,
 		         "question '%s' has no correct choice: mark at least one 'correct: true'",
 		         q->id.text ? q->id.text : "?");
 	if (!q->explain.text)
-		ctx_diag(ctx, PACK_WARNING, &q->pos,
+		ctx_diag(ctx, PACK_WARNING, ctx->file, &q->pos,
 		         "question has no 'explain': the trainee will not learn why");
 }
 
@@ -404,11 +440,12 @@ static void check_own_catalog(struct load_ctx *ctx, const pack_indicator *list, 
 		        actions ? pack_builtin_actions(&count) : pack_builtin_indicators(&count);
 		for (size_t b = 0; id->text && b < count; b++)
 			if (!strcmp(builtin[b].id.text, id->text))
-				ctx_diag(ctx, PACK_ERROR, &id->pos,
+				ctx_diag(ctx, PACK_ERROR, ctx->file, &id->pos,
 				         "%s id '%s' is built in; choose another id", what,
 				         id->text);
 	}
-	check_unique(ctx, list, n, sizeof(pack_indicator), offsetof(pack_indicator, id), what);
+	check_unique(ctx, list, n, sizeof(pack_indicator), offsetof(pack_indicator, id), SIZE_MAX,
+	             what);
 }
 
 /* Built-in and pack ids, for "did you mean" hints. */
@@ -445,22 +482,24 @@ void validate_pack(struct load_ctx *ctx)
 {
 	pack *p = ctx->p;
 	struct id_lists ids;
-	pack_pos top = {p->path, 1, 1};
+	pack_pos top = p->pos.line ? p->pos : (pack_pos){1, 1};
 
+	ctx->file = p->path;
 	check_brands(ctx, p);
+	ctx->file = p->path;
 	if (p->is_library)
 		return;
 	if (p->shipment_count == 0 && p->question_count == 0)
-		ctx_diag(ctx, PACK_ERROR, &top,
+		ctx_diag(ctx, PACK_ERROR, ctx->file, &top,
 		         "a pack needs at least one shipment or one question");
 	if (p->estimated_minutes.present && p->estimated_minutes.value < 1)
-		ctx_diag(ctx, PACK_ERROR, &p->estimated_minutes.pos,
+		ctx_diag(ctx, PACK_ERROR, ctx->file, &p->estimated_minutes.pos,
 		         "estimated_minutes must be at least 1");
 	check_own_catalog(ctx, p->indicators, p->indicator_count, "indicator", false);
 	check_own_catalog(ctx, p->actions, p->action_count, "action", true);
 	if (p->settings.inspections > 0 && (size_t)p->settings.inspections > p->shipment_count &&
 	    p->shipment_count > 0)
-		ctx_diag(ctx, PACK_WARNING, &p->settings.pos,
+		ctx_diag(ctx, PACK_WARNING, ctx->file, &p->settings.pos,
 		         "inspections (%lld) is more than the %zu shipments: the budget limits "
 		         "nothing",
 		         p->settings.inspections, p->shipment_count);

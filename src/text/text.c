@@ -1,4 +1,5 @@
 /* text.c - UTF-8 decoding, terminal-safe copies and display widths. */
+#define _XOPEN_SOURCE 700 /* wcwidth, nftw */
 #include "ipr-drill/text.h"
 
 #include <locale.h>
@@ -57,6 +58,11 @@ bool text_utf8_valid(const char *s, size_t len)
 bool text_is_control(uint32_t cp)
 {
 	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+}
+
+bool text_is_bidi_control(uint32_t cp)
+{
+	return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
 long text_find_control(const char *s, size_t len, bool allow_newline_tab)
@@ -133,6 +139,8 @@ char *text_sanitize(const char *s, bool keep_newline_tab)
 		} else if (text_is_control(cp) &&
 		           !(keep_newline_tab && (cp == '\n' || cp == '\t'))) {
 			cp = control_picture(cp);
+		} else if (text_is_bidi_control(cp)) {
+			cp = 0xFFFD; /* it could reorder what follows on screen */
 		}
 		o += put_utf8(out + o, cp);
 		i += n;

@@ -200,7 +200,7 @@ static void test_buffer_matches_file(void **state)
 	assert_int_equal(d.count, 0);
 	assert_int_equal(p->shipment_count, 2);
 	assert_int_equal(p->source_bytes, len);
-	assert_string_equal(p->shipments[0].id.pos.file, "mem.yaml");
+	assert_string_equal(p->path, "mem.yaml");
 	pack_free(p);
 	pack_diags_free(&d);
 	free(buf);
@@ -330,6 +330,37 @@ static void test_empty_and_list(void **state)
 	pack_diags_free(&d);
 }
 
+static void test_one_error_for_structure(void **state)
+{
+	/* A syntax error or a non-mapping file gives that one error, not the
+	 * echo of a half-read structure. */
+	pack_diags d;
+	(void)state;
+	assert_null(load_text(HEADER "shipments:\n  - id: S1\n    mode: sea\n"
+	                             "   declaration: {consignor: A}\n",
+	                      &d));
+	assert_int_equal(d.errors, 1);
+	assert_true(has_diag(&d, "YAML syntax error", 9));
+	pack_diags_free(&d);
+	assert_null(load_text("- format: 1\n- id: x\n", &d));
+	assert_int_equal(d.errors, 1);
+	pack_diags_free(&d);
+}
+
+static void test_bidi_override_warned(void **state)
+{
+	pack_diags d;
+	(void)state;
+	pack *p = load_text(HEADER "questions:\n  - id: q\n    topic: t\n"
+	                           "    prompt: \"abc \u202e cba\"\n    explain: E\n"
+	                           "    choices: [{text: a, correct: true}, {text: b}]\n",
+	                    &d);
+	assert_non_null(p);
+	assert_true(has_diag(&d, "U+202E", 9));
+	pack_free(p);
+	pack_diags_free(&d);
+}
+
 static void test_reports_every_problem(void **state)
 {
 	pack_diags d;
@@ -409,6 +440,8 @@ int main(void)
 	        cmocka_unit_test(test_invalid_utf8),
 	        cmocka_unit_test(test_empty_and_list),
 	        cmocka_unit_test(test_reports_every_problem),
+	        cmocka_unit_test(test_one_error_for_structure),
+	        cmocka_unit_test(test_bidi_override_warned),
 	        cmocka_unit_test(test_include_escapes),
 	        cmocka_unit_test(test_art_escapes),
 	        cmocka_unit_test(test_library_file),

@@ -43,6 +43,14 @@ static void test_sanitize(void **state)
 	assert_string_equal(s, "\xef\xbf\xbd"
 	                       "1m\xef\xbf\xbd");
 	free(s);
+	s = text_sanitize("a\xe2\x80\xae"
+	                  "b",
+	                  false); /* U+202E right-to-left override */
+	assert_string_equal(s, "a\xef\xbf\xbd"
+	                       "b");
+	free(s);
+	assert_true(text_is_bidi_control(0x2066));
+	assert_false(text_is_bidi_control(0x200F));
 	assert_int_equal(text_find_control("ok\x07", 3, true), 2);
 	assert_int_equal(text_find_control("ok\n\t", 4, true), -1);
 	assert_int_equal(text_find_control("ok\n", 3, false), 2);

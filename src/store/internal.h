@@ -1,0 +1,75 @@
+/* internal.h - what the store's source files share; nothing here is
+ * public. */
+#ifndef IPR_DRILL_STORE_INTERNAL_H
+#define IPR_DRILL_STORE_INTERNAL_H
+
+#include "ipr-drill/store.h"
+
+#include <sqlite3.h>
+
+/* Each write waits this long for the lock inside SQLite, then the whole
+ * transaction is retried up to STORE_BUSY_RETRIES times: a trainee waits,
+ * they never see "database is locked". */
+#define STORE_BUSY_TIMEOUT_MS 10000
+#define STORE_BUSY_RETRIES    8
+
+/* The current time as SQL: ISO 8601 UTC with milliseconds. */
+#define STORE_NOW_SQL "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+
+/* Every statement the store runs, prepared once at open. */
+enum store_stmt {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_TRAINEE_UPSERT,
+	ST_TRAINEE_FIND,
+	ST_TRAINEE_EXISTS,
+	ST_ATTEMPT_INSERT,
+	ST_ATTEMPT_STATUS,
+	ST_ATTEMPT_FINISH,
+	ST_ATTEMPT_ABANDON,
+	ST_ATTEMPT_RESUMABLE,
+	ST_ATTEMPT_ALL,
+	ST_ATTEMPT_GET,
+	ST_RESPONSE_INSERT,
+	ST_RESPONSES,
+	ST_BEST,
+	ST_INTEGRITY,
+	ST_FK_CHECK,
+	ST_COUNT
+};
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	bool readonly;
+	sqlite3_stmt *stmt[ST_COUNT];
+	char err[STORE_ERR_SIZE];
+};
+
+/* A unit of work run inside a transaction (writes) or retried as a whole
+ * (reads).  Returns SQLITE_OK, an SQLite error code (SQLITE_BUSY makes
+ * the caller retry; others are reported with sqlite3_errmsg), or
+ * STORE_FN_FAILED after setting s->err itself. */
+typedef int (*store_fn)(store *s, void *ctx);
+#define STORE_FN_FAILED (-1)
+
+/* Sets s->err from fmt and returns -1. */
+int store_fail(store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Runs fn inside BEGIN IMMEDIATE ... COMMIT, retrying the whole
+ * transaction while the database is busy.  what names the operation for
+ * messages ("cannot record the response").  Returns 0 or -1. */
+int store_run_write(store *s, const char *what, store_fn fn, void *ctx);
+
+/* Runs fn (autocommit reads), retrying while busy.  fn must leave no
+ * partial result behind when it returns SQLITE_BUSY.  Returns 0 or -1. */
+int store_run_read(store *s, const char *what, store_fn fn, void *ctx);
+
+/* Resets st and clears its bindings, ready for the next use. */
+void store_stmt_done(sqlite3_stmt *st);
+
+/* True for the result codes that mean "someone else holds the lock". */
+bool store_is_busy(int rc);
+
+#endif
