@@ -181,7 +181,10 @@ static const struct schema schema_key_indicator = {"indicator", sizeof(pack_keye
 static const struct field item_fields[] = {
         {.key = "product", .kind = K_TEXT, .offset = offsetof(pack_item, product)},
         {.key = "description", .kind = K_TEXT, .offset = offsetof(pack_item, description)},
-        {.key = "quantity", .kind = K_INT, .offset = offsetof(pack_item, quantity)},
+        {.key = "quantity",
+         .kind = K_INT,
+         .offset = offsetof(pack_item, quantity),
+         .required = true},
         {.key = "art", .kind = K_PATH, .offset = offsetof(pack_item, art)},
         {.key = "observed",
          .kind = K_DYNMAP,

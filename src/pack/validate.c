@@ -245,7 +245,28 @@ static void check_brands(struct load_ctx *ctx, const pack *p)
 struct id_lists {
 	const char **indicators, **actions, **brands;
 	size_t indicator_count, action_count, brand_count;
+	const pack_brand **by_id; /* brands sorted by id, for lookups per item */
 };
+
+static int cmp_brand_ptr(const void *a, const void *b)
+{
+	const pack_brand *x = *(const pack_brand *const *)a, *y = *(const pack_brand *const *)b;
+	return strcmp(x->id.text ? x->id.text : "", y->id.text ? y->id.text : "");
+}
+
+static int cmp_brand_key(const void *key, const void *elem)
+{
+	const pack_brand *b = *(const pack_brand *const *)elem;
+	return strcmp(key, b->id.text ? b->id.text : "");
+}
+
+/* A pack may have hundreds of brands and tens of thousands of items. */
+static const pack_brand *find_brand(const struct id_lists *ids, size_t n, const char *id)
+{
+	const pack_brand *const *hit =
+	        bsearch(id, ids->by_id, n, sizeof(*ids->by_id), cmp_brand_key);
+	return hit ? *hit : NULL;
+}
 
 /* Resolves "brand/product" and reports what does not exist. */
 static void resolve_product(struct load_ctx *ctx, const struct id_lists *ids, pack_item *item)
@@ -262,7 +283,7 @@ static void resolve_product(struct load_ctx *ctx, const struct id_lists *ids, pa
 	}
 	memcpy(brand_id, ref, (size_t)(slash - ref));
 	brand_id[slash - ref] = '\0';
-	item->brand = pack_find_brand(ctx->p, brand_id);
+	item->brand = find_brand(ids, ctx->p->brand_count, brand_id);
 	if (!item->brand) {
 		pack_str b = {brand_id, item->product.pos};
 		unknown_ref(ctx, &b, "brand", ids->brands, ids->brand_count,
@@ -461,10 +482,14 @@ static bool make_id_lists(struct load_ctx *ctx, struct id_lists *ids)
 	ids->actions = malloc((nb_act + p->action_count + 1) * sizeof(char *));
 	ids->brands = collect_ids(ctx, p->brands, p->brand_count, sizeof(pack_brand),
 	                          offsetof(pack_brand, id), &ids->brand_count);
-	if (!ids->indicators || !ids->actions || !ids->brands) {
+	ids->by_id = malloc((p->brand_count + 1) * sizeof(*ids->by_id));
+	if (!ids->indicators || !ids->actions || !ids->brands || !ids->by_id) {
 		ctx->diags->out_of_memory = true;
 		return false;
 	}
+	for (n = 0; n < p->brand_count; n++)
+		ids->by_id[n] = &p->brands[n];
+	qsort(ids->by_id, p->brand_count, sizeof(*ids->by_id), cmp_brand_ptr);
 	for (n = 0; n < nb_ind; n++)
 		ids->indicators[ids->indicator_count++] = bi[n].id.text;
 	for (n = 0; n < p->indicator_count; n++)
@@ -512,6 +537,7 @@ void validate_pack(struct load_ctx *ctx)
 	free(ids.indicators);
 	free(ids.actions);
 	free(ids.brands);
+	free(ids.by_id);
 
 	UNIQUE(ctx, p->questions, p->question_count, pack_question, id, "question");
 	for (size_t i = 0; i < p->question_count; i++)

@@ -385,6 +385,13 @@ static int build_rows(report_dash *d, const struct dattempt *list, size_t n, rep
 		row->status = strdup(t->status);
 		row->responses = (int64_t)t->count;
 		row->stage = "?";
+		/* Without the pack, the stage of the last answer still says where
+		 * the trainee is (names from the engine: static storage). */
+		for (int s = 0; t->count && s < ENGINE_STAGE_COUNT; s++)
+			if (t->recs[t->count - 1].stage &&
+			    !strcmp(t->recs[t->count - 1].stage,
+			            engine_stage_name((enum engine_stage)s)))
+				row->stage = engine_stage_name((enum engine_stage)s);
 		for (size_t k = 0; k < t->count; k++) {
 			row->elapsed_ms += t->recs[k].time_ms;
 			row->score += t->recs[k].points;

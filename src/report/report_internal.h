@@ -18,7 +18,6 @@ enum report_need_flags {
 	REPORT_NEED_CITE = 1u << 4,    /* rep_cite */
 	REPORT_NEED_SCORE = 1u << 5,   /* rep_item (seen items), rep_score */
 	REPORT_NEED_WEAK = 1u << 6,    /* rep_weak (after the four above) */
-	REPORT_NEED_EVENT = 1u << 7,   /* rep_event, the source of the four above */
 };
 
 struct report {
@@ -27,6 +26,7 @@ struct report {
 	int64_t attempts;
 	unsigned built;   /* enum report_need_flags already built */
 	const char *from; /* how the derived tables reach the responses */
+	unsigned events;  /* the tables in need whose records rep_event holds */
 	char err[REPORT_ERR_SIZE];
 };
 

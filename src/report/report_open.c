@@ -138,9 +138,19 @@ static const char time_sql[] =
 static const char event_sql[] = "INSERT INTO temp.rep_event(a, sid, idx, kind, rest)"
                                 " SELECT a.n, r.shipment_id, r.item_index, substr(r.answer, 1, 1),"
                                 " substr(r.answer, instr(r.answer, ':') + 1)"
-                                "%s WHERE r.shipment_id IS NOT NULL AND (r.answer GLOB 'target:*'"
-                                " OR r.answer GLOB 'indicators:*' OR r.answer GLOB 'verdict:*'"
-                                " OR r.answer GLOB 'evidence:*')";
+                                "%s WHERE r.shipment_id IS NOT NULL AND (%s)";
+
+/* The kinds of record rep_event holds, and the condition that picks each
+ * out of the response table (constants: no input reaches the SQL text). */
+static const struct {
+	unsigned need;
+	const char *cond;
+} event_kinds[] = {
+        {REPORT_NEED_TARGET, "r.answer GLOB 'target:*'"},
+        {REPORT_NEED_FLAG, "r.answer GLOB 'indicators:*'"},
+        {REPORT_NEED_VERDICT, "r.answer GLOB 'verdict:*'"},
+        {REPORT_NEED_CITE, "r.answer GLOB 'evidence:*'"},
+};
 
 /* A comma-separated id list ("a,b") as a JSON array for json_each(), built
  * once per row in a subquery; a list that does not make valid JSON (ids
@@ -151,19 +161,13 @@ static const char event_sql[] = "INSERT INTO temp.rep_event(a, sid, idx, kind, r
 	" json_each(CASE WHEN json_valid(x.list) THEN x.list ELSE '[]' END) j"
 
 /* clang-format off */
-/* The targeting alone (the targeting view): one pass, without rep_event. */
-static const char target_direct_sql[] =
-        "INSERT OR IGNORE INTO temp.rep_target(a, sid, examined)"
-        " SELECT a.n, r.shipment_id, r.answer = 'target:examined'"
-        "%s WHERE r.answer GLOB 'target:*' AND r.shipment_id IS NOT NULL";
-
 static const char target_sql[] =
         "INSERT OR IGNORE INTO temp.rep_target(a, sid, examined)"
         " SELECT e.a, e.sid, e.rest = 'examined' FROM temp.rep_event e WHERE e.kind = 't'";
 
 static const char flag_sql[] =
         "INSERT OR IGNORE INTO temp.rep_flag(a, sid, ind)"
-        " SELECT x.a, x.sid, j.value FROM " LIST_ROWS("i") " WHERE j.value <> ''";
+        " SELECT DISTINCT x.a, x.sid, j.value FROM " LIST_ROWS("i") " WHERE j.value <> ''";
 
 static const char verdict_sql[] =
         "INSERT OR IGNORE INTO temp.rep_verdict(a, sid, idx, v)"
@@ -530,7 +534,6 @@ static const struct {
 	const char *sql, *what;
 } steps[] = {
         {REPORT_NEED_TIME, false, time_sql, "cannot read the times taken"},
-        {REPORT_NEED_EVENT, true, event_sql, "cannot read the decisions"},
         {REPORT_NEED_TARGET, false, target_sql, "cannot read the targeting"},
         {REPORT_NEED_FLAG, false, flag_sql, "cannot read the indicators flagged"},
         {REPORT_NEED_VERDICT, false, verdict_sql, "cannot read the verdicts"},
@@ -554,21 +557,39 @@ static int exec_from(report *r, const char *sql, const char *what)
 	return rc;
 }
 
+/* Reads into rep_event the kinds of record that the tables in need are
+ * sorted out of and that it does not hold yet: one pass for all of them. */
+static int read_events(report *r, unsigned need)
+{
+	char cond[256] = "";
+	for (size_t k = 0; k < sizeof event_kinds / sizeof event_kinds[0]; k++) {
+		if (!(need & event_kinds[k].need) || (r->events & event_kinds[k].need))
+			continue;
+		if (cond[0])
+			strcat(cond, " OR ");
+		strcat(cond, event_kinds[k].cond);
+		r->events |= event_kinds[k].need;
+	}
+	if (!cond[0])
+		return 0;
+	char *sql = sqlite3_mprintf(event_sql, r->from, cond);
+	if (!sql)
+		return report_fail(r, "out of memory");
+	int rc = exec(r, sql, "cannot read the decisions");
+	sqlite3_free(sql);
+	return rc;
+}
+
 int report_need(report *r, unsigned need)
 {
-	/* The tables of decisions are sorted out of rep_event (one pass for
-	 * all four); the targeting alone is cheaper read directly. */
-	const unsigned decisions = REPORT_NEED_TARGET | REPORT_NEED_FLAG | REPORT_NEED_VERDICT |
-	                           REPORT_NEED_CITE | REPORT_NEED_WEAK;
+	/* The weakest indicators and features come from all four tables of
+	 * decisions. */
+	if (need & REPORT_NEED_WEAK)
+		need |= REPORT_NEED_TARGET | REPORT_NEED_FLAG | REPORT_NEED_VERDICT |
+		        REPORT_NEED_CITE;
 	unsigned missing = need & ~r->built;
-	if ((missing & decisions) == REPORT_NEED_TARGET && !(r->built & REPORT_NEED_EVENT)) {
-		if (exec_from(r, target_direct_sql, "cannot read the targeting") != 0)
-			return -1;
-		r->built |= REPORT_NEED_TARGET;
-		missing &= ~REPORT_NEED_TARGET;
-	}
-	if (missing & decisions)
-		missing |= REPORT_NEED_EVENT & ~r->built;
+	if (read_events(r, missing) != 0)
+		return -1;
 	for (size_t i = 0; missing && i < sizeof steps / sizeof steps[0]; i++) {
 		if (!(steps[i].need & missing))
 			continue;
@@ -577,7 +598,7 @@ int report_need(report *r, unsigned need)
 		if (rc != 0)
 			return -1;
 	}
-	r->built |= need | missing;
+	r->built |= need;
 	return 0;
 }
 

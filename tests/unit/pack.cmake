@@ -10,3 +10,8 @@ add_test(NAME cli_validate
 add_test(NAME bundled_packs_strict
   COMMAND ipr-drill validate --strict --quiet "${PROJECT_SOURCE_DIR}/scenarios"
           "${IPR_TEST_FIXTURES}/example-pack.yaml")
+# The fixture is a copy of the shared spec's example: it must not drift.
+add_test(NAME example_pack_matches_spec
+  COMMAND sh -c "test -f \"$1\" || exit 77; cmp \"$1\" \"$2\""
+          sh "${PROJECT_SOURCE_DIR}/../shared/spec/example-pack.yaml" "${IPR_TEST_FIXTURES}/example-pack.yaml")
+set_tests_properties(example_pack_matches_spec PROPERTIES SKIP_RETURN_CODE 77)

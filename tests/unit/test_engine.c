@@ -1095,7 +1095,7 @@ static void test_other_packs(void **state)
 	teardown((void **)&w);
 
 	/* the spec's example pack, played perfectly: 49 of 49 */
-	const char *path = IPR_SOURCE_DIR "/../shared/spec/example-pack.yaml";
+	const char *path = IPR_TEST_FIXTURES "/example-pack.yaml";
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		fail_msg("cannot open %s", path);

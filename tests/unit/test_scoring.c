@@ -326,7 +326,7 @@ static char *read_all(const char *path, size_t *len)
 static void test_max_example_pack(void **state)
 {
 	(void)state;
-	const char *path = IPR_SOURCE_DIR "/../shared/spec/example-pack.yaml";
+	const char *path = IPR_TEST_FIXTURES "/example-pack.yaml";
 	size_t len = 0;
 	char *data = read_all(path, &len);
 	if (!data)
