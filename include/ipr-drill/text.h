@@ -7,6 +7,7 @@
 #ifndef IPR_DRILL_TEXT_H
 #define IPR_DRILL_TEXT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -36,6 +37,15 @@ long text_find_control(const char *s, size_t len, bool allow_newline_tab);
  * when keep_newline_tab is true; bidirectional overrides become U+FFFD.  NULL only when memory runs
  * out. */
 char *text_sanitize(const char *s, bool keep_newline_tab);
+
+/* printf into a newly allocated string the caller frees; NULL when memory
+ * runs out or the format fails. */
+char *text_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *text_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/* Writes a message into a caller's error buffer of size bytes, truncating
+ * as snprintf does; does nothing when buf is NULL or size is 0. */
+void text_errf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Display width of a code point in terminal columns (0, 1 or 2); controls
  * count as 1 (they are drawn as a visible symbol). */

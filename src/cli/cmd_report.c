@@ -59,6 +59,8 @@ static int parse(int argc, char **argv, struct opts *o)
 	        {NULL, 0, NULL, 0},
 	};
 	int c;
+	/* getopt would echo a bad option raw; it is reported sanitised below. */
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -70,13 +72,17 @@ static int parse(int argc, char **argv, struct opts *o)
 				o->view_count = 0;
 				break;
 			}
-			if (!report_view_parse(optarg, &v))
-				return cli_usage_error(
+			if (!report_view_parse(optarg, &v)) {
+				char *safe = text_sanitize(optarg, false);
+				int rc = cli_usage_error(
 				        &cmd_report,
 				        "--by: no view '%.40s'; choose trainee, pack, "
 				        "item, targeting, indicator, feature, group, "
 				        "country or all",
-				        optarg);
+				        safe ? safe : "?");
+				free(safe);
+				return rc;
+			}
 			bool seen = false;
 			for (size_t i = 0; i < o->view_count; i++)
 				seen |= o->views[i] == v;
@@ -140,12 +146,24 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'h':
 			cli_print_command_help(&cmd_report, stdout);
 			return -1;
-		default:
-			return cli_usage_error(&cmd_report, "unknown option");
+		default: {
+			const char *bad = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+			char *safe = text_sanitize(bad, false);
+			int rc = cli_usage_error(&cmd_report,
+			                         "unknown option or missing value: '%.40s'",
+			                         safe ? safe : "?");
+			free(safe);
+			return rc;
+		}
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error(&cmd_report, "unexpected argument '%.40s'", argv[optind]);
+	if (optind < argc) {
+		char *safe = text_sanitize(argv[optind], false);
+		int rc = cli_usage_error(&cmd_report, "unexpected argument '%.40s'",
+		                         safe ? safe : "?");
+		free(safe);
+		return rc;
+	}
 	if (o->view_count == 0)
 		for (int v = 0; v < REPORT_VIEW_COUNT; v++)
 			o->views[o->view_count++] = (enum report_view)v;

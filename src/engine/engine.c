@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "ipr-drill/engine.h"
+#include "ipr-drill/text.h"
 
 #define NO_PART (-1)
 
@@ -120,30 +121,11 @@ static bool starts_with(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-/* printf into a new string; NULL when memory runs out. */
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-	va_list ap;
-	va_start(ap, f);
-	int n = vsnprintf(NULL, 0, f, ap);
-	va_end(ap);
-	if (n < 0)
-		return NULL;
-	char *s = malloc((size_t)n + 1);
-	if (!s)
-		return NULL;
-	va_start(ap, f);
-	vsnprintf(s, (size_t)n + 1, f, ap);
-	va_end(ap);
-	return s;
-}
-
 /* Joins n strings with sep; "(none)" when n == 0.  NULL on no memory. */
 static char *join(const char *const *items, size_t n, const char *sep)
 {
 	if (n == 0)
-		return fmt("(none)");
+		return text_printf("(none)");
 	size_t len = 1, seplen = strlen(sep);
 	for (size_t k = 0; k < n; k++) {
 		size_t add = strlen(items[k]) + (k ? seplen : 0);
@@ -756,14 +738,14 @@ static void pend_settlement(engine *e, bool use_selection)
 		pend_add(e, ex ? "target:examined" : "target:released", NULL, ENGINE_PART_TARGETING,
 		         (long)s, -1, -1, tp);
 		pend_decision(e, ENGINE_PART_TARGETING, (long)s, -1, -1,
-		              fmt("%s", ex ? "examine" : "release"),
-		              fmt("%s", st->holds_counterfeit ? "examine" : "release"),
+		              text_printf("%s", ex ? "examine" : "release"),
+		              text_printf("%s", st->holds_counterfeit ? "examine" : "release"),
 		              sh->explain.text, tp, ex == st->holds_counterfeit);
 		size_t nf = flagged_ids(e, s);
 		long long ip = engine_score_indicators(sc, sh, e->tmp_ids, nf);
 		if (nf > 0) {
 			char *list = join(e->tmp_ids, nf, ",");
-			pend_add(e, NULL, list ? fmt("indicators:%s", list) : NULL,
+			pend_add(e, NULL, list ? text_printf("indicators:%s", list) : NULL,
 			         ENGINE_PART_INDICATORS, (long)s, -1, -1, ip);
 			free(list);
 		}
@@ -841,8 +823,8 @@ static enum engine_status set_flag(engine *e, size_t s, const char *id, bool on)
 	if (*flag == on)
 		return ENGINE_E_NO_CHANGE;
 	cmd_begin(e);
-	pend_add(e, NULL, fmt("%s:%s", on ? "flag" : "unflag", e->inds[k]->id.text), NO_PART,
-	         (long)s, -1, -1, 0);
+	pend_add(e, NULL, text_printf("%s:%s", on ? "flag" : "unflag", e->inds[k]->id.text),
+	         NO_PART, (long)s, -1, -1, 0);
 	if ((st = cmd_commit(e)) != ENGINE_OK)
 		return st;
 	*flag = on;
@@ -944,8 +926,8 @@ enum engine_status engine_examine(engine *e, size_t s, size_t i, size_t f)
 	if (fs->examined)
 		return ENGINE_E_NO_CHANGE;
 	cmd_begin(e);
-	pend_add(e, NULL, fmt("examine:%s", fs->observed->key.text), NO_PART, (long)s, (int)i, -1,
-	         0);
+	pend_add(e, NULL, text_printf("examine:%s", fs->observed->key.text), NO_PART, (long)s,
+	         (int)i, -1, 0);
 	if ((st = cmd_commit(e)) != ENGINE_OK)
 		return st;
 	fs->examined = true;
@@ -971,8 +953,8 @@ static enum engine_status set_cited(engine *e, size_t s, size_t i, size_t f, boo
 	if (fs->cited == on)
 		return ENGINE_E_NO_CHANGE;
 	cmd_begin(e);
-	pend_add(e, NULL, fmt("evidence%c:%s", on ? '+' : '-', fs->observed->key.text), NO_PART,
-	         (long)s, (int)i, -1, 0);
+	pend_add(e, NULL, text_printf("evidence%c:%s", on ? '+' : '-', fs->observed->key.text),
+	         NO_PART, (long)s, (int)i, -1, 0);
 	if ((st = cmd_commit(e)) != ENGINE_OK)
 		return st;
 	fs->cited = on;
@@ -1035,15 +1017,16 @@ enum engine_status engine_verdict(engine *e, size_t s, size_t i, enum pack_verdi
 	size_t nc = cited_ids(e, is);
 	long long ep = engine_score_evidence(sc, it, e->tmp_ids, nc);
 	cmd_begin(e);
-	pend_add(e, NULL, fmt("verdict:%s", pack_verdict_name(v)), ENGINE_PART_VERDICTS, (long)s,
-	         (int)i, -1, vp);
+	pend_add(e, NULL, text_printf("verdict:%s", pack_verdict_name(v)), ENGINE_PART_VERDICTS,
+	         (long)s, (int)i, -1, vp);
 	pend_decision(e, ENGINE_PART_VERDICTS, (long)s, (long)i, -1,
-	              fmt("%s", pack_verdict_name(v)), fmt("%s", pack_verdict_name(it->verdict)),
-	              it->explain.text, vp, v == it->verdict);
+	              text_printf("%s", pack_verdict_name(v)),
+	              text_printf("%s", pack_verdict_name(it->verdict)), it->explain.text, vp,
+	              v == it->verdict);
 	if (nc > 0) {
 		char *list = join(e->tmp_ids, nc, ",");
-		pend_add(e, NULL, list ? fmt("evidence:%s", list) : NULL, ENGINE_PART_EVIDENCE,
-		         (long)s, (int)i, -1, ep);
+		pend_add(e, NULL, list ? text_printf("evidence:%s", list) : NULL,
+		         ENGINE_PART_EVIDENCE, (long)s, (int)i, -1, ep);
 		free(list);
 	}
 	if (nc > 0 || it->verdict == PACK_VERDICT_COUNTERFEIT) {
@@ -1099,10 +1082,11 @@ enum engine_status engine_act(engine *e, size_t s, const char *action_id)
 	const pack_shipment *sh = ss->shipment;
 	long long ap = engine_score_action(&e->p->scoring, sh, a->id.text);
 	cmd_begin(e);
-	pend_add(e, NULL, fmt("action:%s", a->id.text), ENGINE_PART_ACTIONS, (long)s, -1, -1, ap);
-	pend_decision(e, ENGINE_PART_ACTIONS, (long)s, -1, -1, fmt("%s", a->id.text),
-	              fmt("%s", sh->action.text ? sh->action.text : ""), sh->explain.text, ap,
-	              str_eq(a->id.text, sh->action.text));
+	pend_add(e, NULL, text_printf("action:%s", a->id.text), ENGINE_PART_ACTIONS, (long)s, -1,
+	         -1, ap);
+	pend_decision(e, ENGINE_PART_ACTIONS, (long)s, -1, -1, text_printf("%s", a->id.text),
+	              text_printf("%s", sh->action.text ? sh->action.text : ""), sh->explain.text,
+	              ap, str_eq(a->id.text, sh->action.text));
 	if ((st = cmd_commit(e)) != ENGINE_OK)
 		return st;
 	ss->action = a;
@@ -1142,8 +1126,8 @@ static enum engine_status answer_pack(engine *e, size_t q, const bool *chosen)
 	bool exact = memcmp(correct, chosen, pq->choice_count * sizeof(bool)) == 0;
 	cmd_begin(e);
 	char *list = join_indexes(chosen, pq->choice_count, 0, ",");
-	pend_add(e, NULL, list ? fmt("answer:%s", list) : NULL, ENGINE_PART_QUESTIONS, -1, -1,
-	         (long)q, qp);
+	pend_add(e, NULL, list ? text_printf("answer:%s", list) : NULL, ENGINE_PART_QUESTIONS, -1,
+	         -1, (long)q, qp);
 	free(list);
 	pend_decision(e, ENGINE_PART_QUESTIONS, -1, -1, (long)q,
 	              join_indexes(chosen, pq->choice_count, 1, ", "),

@@ -26,8 +26,6 @@ static pack_diag *diag_vadd(pack_diags *diags, enum pack_severity severity, cons
                             const pack_pos *pos, const char *fmt, va_list ap)
 {
 	pack_diag *d;
-	va_list ap2;
-	int n;
 
 	if (severity == PACK_ERROR)
 		diags->errors++;
@@ -51,11 +49,7 @@ static pack_diag *diag_vadd(pack_diags *diags, enum pack_severity severity, cons
 		d->column = pos->column;
 	}
 	d->file = strdup(file ? file : "<input>");
-	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	if (n >= 0 && (d->message = malloc((size_t)n + 1)) != NULL)
-		vsnprintf(d->message, (size_t)n + 1, fmt, ap);
+	d->message = text_vprintf(fmt, ap);
 	if (!d->file || !d->message) {
 		free(d->file);
 		free(d->message);

@@ -8,6 +8,7 @@
  * transaction, committed before any replaying or drawing is done.  A busy
  * database is skipped until the next poll rather than waited for. */
 #include "ipr-drill/report.h"
+#include "ipr-drill/text.h"
 
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -74,25 +75,6 @@ static char *dup_or_null(const char *s)
 static char *dup_col(sqlite3_stmt *st, int c)
 {
 	return dup_or_null((const char *)sqlite3_column_text(st, c));
-}
-
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-
-static char *fmt(const char *f, ...)
-{
-	va_list ap;
-	va_start(ap, f);
-	int n = vsnprintf(NULL, 0, f, ap);
-	va_end(ap);
-	if (n < 0)
-		return NULL;
-	char *s = malloc((size_t)n + 1);
-	if (s) {
-		va_start(ap, f);
-		vsnprintf(s, (size_t)n + 1, f, ap);
-		va_end(ap);
-	}
-	return s;
 }
 
 /* ---- freeing ---- */
@@ -266,14 +248,14 @@ static char *what_of(const pack *p, const engine_decision *d)
 {
 	const char *part = engine_part_name(d->part);
 	if (d->question >= 0 && (size_t)d->question < p->question_count)
-		return fmt("%s %s", part, p->questions[d->question].id.text);
+		return text_printf("%s %s", part, p->questions[d->question].id.text);
 	if (d->shipment >= 0 && (size_t)d->shipment < p->shipment_count) {
 		const char *sid = p->shipments[d->shipment].id.text;
 		if (d->item >= 0)
-			return fmt("%s %s item %ld", part, sid, d->item + 1);
-		return fmt("%s %s", part, sid);
+			return text_printf("%s %s item %ld", part, sid, d->item + 1);
+		return text_printf("%s %s", part, sid);
 	}
-	return fmt("%s", part);
+	return text_printf("%s", part);
 }
 
 static int64_t zero_clock(void *ctx)

@@ -5,23 +5,11 @@
  * functions are registered on the connection for xAPI: stable statement
  * ids and IRI path segments. */
 #include "ipr-drill/report.h"
+#include "ipr-drill/text.h"
 
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <string.h>
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (!err || errlen == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* Attempts chosen by the filters, bound as ?1 pack, ?2 trainee, ?3 group,
  * ?4 since, ?5 until (NULL: any).  A date alone means the whole day. */
@@ -393,7 +381,7 @@ int report_export(store *s, const report_export_options *o, FILE *out, char *err
 	const char *base = o->activity_base && o->activity_base[0] ? o->activity_base
 	                                                           : REPORT_XAPI_DEFAULT_BASE;
 	if (!valid_time(db, o->since) || !valid_time(db, o->until)) {
-		set_err(err, errlen, "dates are written YYYY-MM-DD (or YYYY-MM-DDTHH:MM:SSZ)");
+		text_errf(err, errlen, "dates are written YYYY-MM-DD (or YYYY-MM-DDTHH:MM:SSZ)");
 		return -1;
 	}
 	if (o->format == REPORT_EXPORT_XAPI) {
@@ -403,13 +391,13 @@ int report_export(store *s, const report_export_options *o, FILE *out, char *err
 		for (size_t i = 0; i < n; i++)
 			clean = clean && base[i] > ' ' && base[i] < 0x7f && base[i] != '"';
 		if (!scheme || !clean || base[n - 1] != '/') {
-			set_err(err, errlen,
-			        "the activity base must be an http(s) IRI ending in '/', e.g. %s",
-			        REPORT_XAPI_DEFAULT_BASE);
+			text_errf(err, errlen,
+			          "the activity base must be an http(s) IRI ending in '/', e.g. %s",
+			          REPORT_XAPI_DEFAULT_BASE);
 			return -1;
 		}
 		if (register_functions(db) != SQLITE_OK) {
-			set_err(err, errlen, "cannot prepare the export: %s", sqlite3_errmsg(db));
+			text_errf(err, errlen, "cannot prepare the export: %s", sqlite3_errmsg(db));
 			return -1;
 		}
 	}
@@ -432,7 +420,7 @@ int report_export(store *s, const report_export_options *o, FILE *out, char *err
 		                        " ORDER BY k1, k2, k3",
 		                        XAPI_RESPONSES_SQL, XAPI_ATTEMPTS_SQL);
 		if (!owned) {
-			set_err(err, errlen, "out of memory");
+			text_errf(err, errlen, "out of memory");
 			return -1;
 		}
 		sql = owned;
@@ -442,7 +430,7 @@ int report_export(store *s, const report_export_options *o, FILE *out, char *err
 	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
 	sqlite3_free(owned);
 	if (rc != SQLITE_OK) {
-		set_err(err, errlen, "cannot read %s: %s", store_path(s), sqlite3_errmsg(db));
+		text_errf(err, errlen, "cannot read %s: %s", store_path(s), sqlite3_errmsg(db));
 		return -1;
 	}
 	bind_opt(st, 1, o->pack_id);
@@ -485,13 +473,13 @@ int report_export(store *s, const report_export_options *o, FILE *out, char *err
 	if (!header)
 		fputs(rows ? "\n]\n" : "]\n", out);
 	if (rc != SQLITE_DONE) {
-		set_err(err, errlen, "cannot read %s: %s", store_path(s), sqlite3_errmsg(db));
+		text_errf(err, errlen, "cannot read %s: %s", store_path(s), sqlite3_errmsg(db));
 		sqlite3_finalize(st);
 		return -1;
 	}
 	sqlite3_finalize(st);
 	if (fflush(out) != 0 || ferror(out)) {
-		set_err(err, errlen, "cannot write the export (disk full?)");
+		text_errf(err, errlen, "cannot write the export (disk full?)");
 		return -1;
 	}
 	return 0;

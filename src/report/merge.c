@@ -15,19 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (!err || errlen == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* The columns copied from a source's response table, in the order the
  * destination's insert binds them. */
 #define RESPONSE_COPY_COLUMNS                                                                      \
@@ -457,7 +444,7 @@ int report_merge(store *dest, const char *src_path, report_merge_stats *out, cha
 	if (out)
 		memset(out, 0, sizeof *out);
 	if (!src_path || !src_path[0]) {
-		set_err(err, errlen, "no source database given");
+		text_errf(err, errlen, "no source database given");
 		return -1;
 	}
 	int result = open_source(&m);

@@ -112,25 +112,6 @@ static void resp_clear(struct rg *g)
 	g->resp_count = 0;
 }
 
-static char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *str_printf(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return NULL;
-	char *s = malloc((size_t)n + 1);
-	if (!s)
-		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return s;
-}
-
 /* Reads the attempt's responses into g->resp. */
 static int load_responses(struct rg *g, const char *uuid)
 {
@@ -238,8 +219,8 @@ static int rescore(struct rg *g, report_regrade_change *c, uint64_t seed, bool e
 		enum engine_status st = engine_replay(e, &rec);
 		if (st != ENGINE_OK) {
 			char *safe = text_sanitize(r->answer, false);
-			c->error = str_printf("response %zu (%s) no longer fits the pack: %s",
-			                      k + 1, safe ? safe : "?", engine_status_message(st));
+			c->error = text_printf("response %zu (%s) no longer fits the pack: %s",
+			                       k + 1, safe ? safe : "?", engine_status_message(st));
 			free(safe);
 			engine_free(e);
 			return c->error ? 0 : fail(g, "out of memory");
@@ -262,7 +243,7 @@ static int rescore(struct rg *g, report_regrade_change *c, uint64_t seed, bool e
 	engine_free(e);
 	if (sum != sc->total) {
 		c->error =
-		        str_printf("its records do not account for the new score; left as it was");
+		        text_printf("its records do not account for the new score; left as it was");
 		return c->error ? 0 : fail(g, "out of memory");
 	}
 	c->new_score = sc->total;

@@ -1,6 +1,7 @@
 /* open.c - finding, opening, checking and migrating the results database,
  * and the transaction and retry machinery every operation goes through. */
 #include "internal.h"
+#include "ipr-drill/text.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -150,19 +151,6 @@ int store_fail(store *s, const char *fmt, ...)
 	vsnprintf(s->err, sizeof s->err, fmt, ap);
 	va_end(ap);
 	return -1;
-}
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (!err || errlen == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
 }
 
 const char *store_errmsg(const store *s)
@@ -322,12 +310,12 @@ static char *join_path(const char *base, const char *rest, char *err, size_t err
 {
 	size_t a = strlen(base), b = strlen(rest);
 	if (a > SIZE_MAX - b - 2) {
-		set_err(err, errlen, "path too long");
+		text_errf(err, errlen, "path too long");
 		return NULL;
 	}
 	char *p = malloc(a + b + 2);
 	if (!p) {
-		set_err(err, errlen, "out of memory");
+		text_errf(err, errlen, "out of memory");
 		return NULL;
 	}
 	memcpy(p, base, a);
@@ -347,9 +335,9 @@ char *store_default_path(char *err, size_t errlen)
 	const char *home = getenv("HOME");
 	if (home && home[0] == '/')
 		return join_path(home, ".local/share/ipr-drill/results.db", err, errlen);
-	set_err(err, errlen,
-	        "cannot find where to keep results: neither XDG_DATA_HOME nor HOME is set to an "
-	        "absolute path; choose a file with --db or IPR_DRILL_DB");
+	text_errf(err, errlen,
+	          "cannot find where to keep results: neither XDG_DATA_HOME nor HOME is set to an "
+	          "absolute path; choose a file with --db or IPR_DRILL_DB");
 	return NULL;
 }
 
@@ -366,12 +354,12 @@ char *store_resolve_path(const char *cli_path, bool *is_default, char *err, size
 	if (!chosen)
 		return store_default_path(err, errlen);
 	if (!chosen[0]) {
-		set_err(err, errlen, "the database path is empty");
+		text_errf(err, errlen, "the database path is empty");
 		return NULL;
 	}
 	char *copy = strdup(chosen);
 	if (!copy)
-		set_err(err, errlen, "out of memory");
+		text_errf(err, errlen, "out of memory");
 	return copy;
 }
 
@@ -385,7 +373,7 @@ static int make_parent_dirs(const char *path, mode_t mode, char *err, size_t err
 	size_t len = (size_t)(slash - path);
 	char *dir = malloc(len + 1);
 	if (!dir) {
-		set_err(err, errlen, "out of memory");
+		text_errf(err, errlen, "out of memory");
 		return -1;
 	}
 	memcpy(dir, path, len);
@@ -397,15 +385,15 @@ static int make_parent_dirs(const char *path, mode_t mode, char *err, size_t err
 		char saved = dir[i];
 		dir[i] = '\0';
 		if (mkdir(dir, mode) != 0 && errno != EEXIST) {
-			set_err(err, errlen, "cannot create folder %s: %s", dir, strerror(errno));
+			text_errf(err, errlen, "cannot create folder %s: %s", dir, strerror(errno));
 			rc = -1;
 		}
 		dir[i] = saved;
 	}
 	struct stat st;
 	if (rc == 0 && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
-		set_err(err, errlen, "cannot use %s as the database folder: it is not a folder",
-		        dir);
+		text_errf(err, errlen, "cannot use %s as the database folder: it is not a folder",
+		          dir);
 		rc = -1;
 	}
 	free(dir);
@@ -705,7 +693,7 @@ int store_open(const char *path, unsigned flags, store **out, char *err, size_t 
 {
 	*out = NULL;
 	if (!path || !path[0]) {
-		set_err(err, errlen, "no results database path given");
+		text_errf(err, errlen, "no results database path given");
 		return -1;
 	}
 	bool readonly = (flags & STORE_OPEN_READONLY) != 0;
@@ -717,12 +705,12 @@ int store_open(const char *path, unsigned flags, store **out, char *err, size_t 
 	store *s = calloc(1, sizeof *s);
 	if (!s || !(s->path = strdup(path))) {
 		free(s);
-		set_err(err, errlen, "out of memory");
+		text_errf(err, errlen, "out of memory");
 		return -1;
 	}
 	s->readonly = readonly;
 	if (open_checked(s) != 0) {
-		set_err(err, errlen, "%s", s->err);
+		text_errf(err, errlen, "%s", s->err);
 		store_close(s);
 		return -1;
 	}

@@ -3,6 +3,8 @@
 #include "ipr-drill/text.h"
 
 #include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -209,4 +211,41 @@ size_t text_fit(const char *s, size_t max_cols)
 		i += n;
 	}
 	return i;
+}
+
+char *text_vprintf(const char *fmt, va_list ap)
+{
+	va_list again;
+	int n;
+	char *s;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, again);
+	va_end(again);
+	if (n < 0 || (s = malloc((size_t)n + 1)) == NULL)
+		return NULL;
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
+char *text_printf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = text_vprintf(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+void text_errf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!buf || size == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
 }

@@ -86,6 +86,8 @@ void tui_questions_draw(tui *t)
 		tui_doc cd = {0};
 		tui_doc_add(&cd, r, 0, "%s %c) %s", on ? "[x]" : "[ ]", (int)('a' + (k % 26)),
 		            pq->choices[c].text.text);
+		if (cd.count)
+			cd.paras[cd.count - 1].hang = 7; /* wrapped rows line up after "[x] a) " */
 		int rows = (int)tui_doc_layout(&cd, (size_t)w - 1);
 		if (rows > LINES - 3 - y)
 			rows = LINES - 3 - y;

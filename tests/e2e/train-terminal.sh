@@ -45,6 +45,18 @@ e2e_wait r "sort by the next column" && e2e_ok "? lists the board's keys"
 e2e_keys r Escape
 e2e_wait_gone r "sort by the next column"
 
+# ---- the brand guide: one key from the board, searchable, and back ----
+e2e_keys r g
+e2e_wait r "Brand guide" && e2e_wait r "Rights holder         Tarnwick Horology SA" &&
+	e2e_ok "g opens the brand guide"
+e2e_keys r /
+e2e_type r clari
+e2e_wait r "Retail price: USD 38" && e2e_ok "/ finds a product by name"
+e2e_keys r Escape
+e2e_wait_gone r "Search: clari"
+e2e_keys r Escape
+e2e_wait r "1 of 1 examinations used" && e2e_ok "Esc returns to the board where it was"
+
 # ---- q asks first, then leaves the attempt resumable ----
 e2e_keys r q
 e2e_wait r "y yes" && e2e_keys r y
@@ -92,6 +104,21 @@ e2e_check "the Chinese board fits 80 columns" check_layout z 80
 e2e_keys z q
 e2e_wait z "y yes" && e2e_keys z y
 e2e_wait_exit z >/dev/null
+
+# ---- colours, and the monochrome fallback with NO_COLOR ----
+colours() { # colours NAME - true when the screen uses a foreground/background colour
+	tmux -L "$E2E_SOCKET" capture-pane -e -p -t "$1" | grep -qE '\[(3|4)[0-7](;|m)|[34]8;5;'
+}
+e2e_start c1 100 30 "$bin" train "$pack" --trainee Col --db "$db"
+e2e_wait c1 "Sign in"
+e2e_check "colours by default" colours c1
+e2e_start c2 100 30 env NO_COLOR=1 "$bin" train "$pack" --trainee Col --db "$db"
+e2e_wait c2 "Sign in"
+e2e_check "NO_COLOR: no colours" sh -c "! tmux -L $E2E_SOCKET capture-pane -e -p -t c2 | grep -qE '\[(3|4)[0-7](;|m)|[34]8;5;'"
+e2e_start c3 100 30 "$bin" --no-color train "$pack" --trainee Col --db "$db"
+e2e_wait c3 "Sign in"
+e2e_check "--no-color: no colours" sh -c "! tmux -L $E2E_SOCKET capture-pane -e -p -t c3 | grep -qE '\[(3|4)[0-7](;|m)|[34]8;5;'"
+for s in c1 c2 c3; do e2e_keys "$s" Escape; done
 
 # ---- no usable terminal ----
 out=$(TERM=dumb "$bin" train "$pack" --trainee X --db "$db" 2>&1 </dev/null)
