@@ -250,6 +250,9 @@ bool cli_catalog_load(struct cli_catalog *c, bool report)
 			continue;
 		for (size_t i = 0; ok && i < count; i++) {
 			pack_load_options opts = cli_load_options();
+			/* Listing and playing need the art's path, not a reading of
+			 * every drawing; `validate` reads them. */
+			opts.check_art = false;
 			pack_diags diags;
 			pack_diags_init(&diags);
 			pack *p = pack_load_file(paths[i], &opts, &diags);

@@ -45,6 +45,20 @@ static void draw_form(tui *t, home *h)
 		tui_put(t, y + 5, 4, COLS - 8, ROLE_BAD, false, h->msg);
 }
 
+/* "2026-11-29T02:30:58.690Z" -> "2026-11-29 02:30 UTC": minutes are enough
+ * to tell one's attempts apart. */
+static const char *short_time(const char *iso, char *buf, size_t size)
+{
+	if (!iso)
+		return "-";
+	if (strlen(iso) < 16 || iso[10] != 'T') {
+		snprintf(buf, size, "%s", iso);
+		return buf;
+	}
+	snprintf(buf, size, "%.10s %.5s UTC", iso, iso + 11);
+	return buf;
+}
+
 static void draw_lists(tui *t, home *h)
 {
 	int y = 2, avail = LINES - 5;
@@ -97,12 +111,13 @@ static void draw_lists(tui *t, home *h)
 			bool cur = k == h->cursor[1];
 			enum tui_role role =
 			        cur ? (h->list_resume ? ROLE_CURSOR : ROLE_CURSOR2) : ROLE_NORMAL;
+			char started[24], last[24];
 			snprintf(line, sizeof line,
 			         "%s \xc2\xb7 started %s \xc2\xb7 last answer %s \xc2\xb7 %lld "
 			         "answers",
 			         a->pack_title ? a->pack_title : a->pack_id,
-			         a->started_at ? a->started_at : "?",
-			         a->last_answered_at ? a->last_answered_at : "-", a->responses);
+			         short_time(a->started_at, started, sizeof started),
+			         short_time(a->last_answered_at, last, sizeof last), a->responses);
 			tui_put(t, ry + 1 + r, 0, COLS, role, true, line);
 		}
 	}

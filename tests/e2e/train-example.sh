@@ -86,7 +86,12 @@ play() {
 	e2e_wait "$name" "y yes" || return 1
 	e2e_keys "$name" y
 	e2e_wait "$name" "Score: 49 of 49 (100%)" || return 1
-	e2e_wait "$name" "evidence         6 of 6" || return 1
+		e2e_wait "$name" "evidence         6 of 6" || return 1
+	e2e_wait "$name" "Counterfeits released unexamined" || return 1
+	# Page to the decisions, each with the key beside it.
+	e2e_keys "$name" Tab Tab Tab Tab
+	e2e_wait "$name" "Every decision, with the key" || return 1
+	e2e_wait "$name" "you: counterfeit  |  key: counterfeit" || return 1
 	e2e_keys "$name" q
 	code=$(e2e_wait_exit "$name")
 	e2e_check "$mode: exits 0 from the debrief" test "$code" = 0
