@@ -67,19 +67,16 @@ static void draw_lists(tui *t, home *h)
 
 	tui_title_bar(t, "Choose a pack");
 	tui_putf(t, 1, 0, COLS, ROLE_DIM, "Signed in as %s", h->fields[0]);
-	tui_putf(t, y, 0, COLS, ROLE_HEADER, "%-34s %-5s %4s %6s %5s %-8s %s", "Pack", "Lang",
-	         "Min", "Ships", "Qs", "Mode", "Best");
+	/* The title takes what the other columns leave (they need 48). */
+	int title_w = COLS - 48 > 34 ? COLS - 48 : 34;
+	tui_putf(t, y, 0, COLS, ROLE_HEADER, "%-*s %-7s %4s %6s %5s %-8s %s", title_w, "Pack",
+	         "Lang", "Min", "Ships", "Qs", "Mode", "Best");
 	h->top[0] = tui_scroll_to(h->top[0], h->cursor[0], (size_t)pack_h);
 	for (int r = 0; r < pack_h && h->top[0] + (size_t)r < h->pack_count; r++) {
 		size_t k = h->top[0] + (size_t)r;
 		const tui_pack_entry *p = &h->packs[k];
 		bool cur = k == h->cursor[0];
-		char title[35], min[24];
-		size_t cut;
-		bool ell;
-		cut = tui_truncate(p->title ? p->title : "", 33, &ell);
-		snprintf(title, sizeof title, "%.*s", (int)(cut < 33 ? cut : 33),
-		         p->title ? p->title : "");
+		char min[24];
 		if (p->minutes >= 0)
 			snprintf(min, sizeof min, "%lld", p->minutes);
 		else
@@ -91,11 +88,11 @@ static void draw_lists(tui *t, home *h)
 		enum tui_role role =
 		        cur ? (h->list_resume ? ROLE_CURSOR2 : ROLE_CURSOR) : ROLE_NORMAL;
 		tui_fill(t, y + 1 + r, 0, 1, COLS, role);
-		tui_put(t, y + 1 + r, 0, 34, role, false, p->title);
-		snprintf(line, sizeof line, "%-5s %4s %6zu %5zu %-8s %s",
+		tui_put(t, y + 1 + r, 0, title_w, role, false, p->title);
+		snprintf(line, sizeof line, "%-7s %4s %6zu %5zu %-8s %s",
 		         p->language ? p->language : "", min, p->shipments, p->questions,
 		         p->mode ? p->mode : "", best);
-		tui_put(t, y + 1 + r, 35, COLS - 35, role, false, line);
+		tui_put(t, y + 1 + r, title_w + 1, COLS - title_w - 1, role, false, line);
 	}
 	if (h->pack_count == 0)
 		tui_put(t, y + 1, 2, COLS - 4, ROLE_DIM, false,
