@@ -149,8 +149,11 @@ enum engine_part {
  * "questions"; "?" when out of range. */
 const char *engine_part_name(enum engine_part part);
 
-/* Scores and maxima per part; total = sum of score[], total_max = sum of
- * max[]. */
+/* Scores and maxima per part.  total = sum of score[].  total_max is the
+ * best whole exercise; max[p] is the most part p alone can reach (within
+ * the inspection budget), so no score[p] exceeds max[p], and the max[]
+ * may add up to more than total_max when the budget forces a choice
+ * between parts. */
 typedef struct engine_scores {
 	long long score[ENGINE_PART_COUNT];
 	long long max[ENGINE_PART_COUNT];
@@ -186,7 +189,8 @@ long long engine_score_question(const pack_scoring *sc, const pack_question *q, 
  * verdicts, evidence and action) or not, and, within the inspection budget,
  * the shipments that gain most from examination are examined.  Indicators
  * and questions as if answered perfectly.  Returns out->total_max; fills
- * out->max[] and zeroes out->score[] and out->total. */
+ * out->max[] (each part's own best, see engine_scores) and zeroes
+ * out->score[] and out->total. */
 long long engine_max_score(const pack *p, engine_scores *out);
 
 /* ---- records ---- */

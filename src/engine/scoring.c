@@ -167,12 +167,49 @@ static int gain_cmp(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
+static int cmp_desc(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return x > y ? -1 : x < y;
+}
+
 static long long sum_parts(const long long part[ENGINE_PART_COUNT])
 {
 	long long t = 0;
 	for (int k = 0; k < ENGINE_PART_COUNT; k++)
 		t += part[k];
 	return t;
+}
+
+/* The most one part can score, examining the shipments that gain most for
+ * that part alone within the budget.  Falls back to the part's score with
+ * nothing examined should memory run out. */
+static long long part_alone_max(const pack *p, enum engine_part part)
+{
+	const pack_scoring *sc = &p->scoring;
+	long long base = 0;
+	long long *gains_of =
+	        p->shipment_count ? calloc(p->shipment_count, sizeof(*gains_of)) : NULL;
+	size_t n = 0;
+
+	for (size_t s = 0; s < p->shipment_count; s++) {
+		const pack_shipment *sh = &p->shipments[s];
+		long long ex[ENGINE_PART_COUNT] = {0};
+		long long not_examined =
+		        part == ENGINE_PART_TARGETING ? engine_score_targeting(sc, sh, false) : 0;
+		best_examined(sc, sh, ex);
+		base += not_examined;
+		if (gains_of && ex[part] > not_examined)
+			gains_of[n++] = ex[part] - not_examined;
+	}
+	if (gains_of)
+		qsort(gains_of, n, sizeof(*gains_of), cmp_desc);
+	long long budget = p->settings.inspections;
+	size_t take = budget >= 0 && (unsigned long long)budget < n ? (size_t)budget : n;
+	for (size_t k = 0; k < take && gains_of; k++)
+		base += gains_of[k];
+	free(gains_of);
+	return base;
 }
 
 long long engine_max_score(const pack *p, engine_scores *out)
@@ -227,5 +264,14 @@ long long engine_max_score(const pack *p, engine_scores *out)
 	free(gains);
 	out->max[ENGINE_PART_QUESTIONS] = (long long)p->question_count * pos(sc->question_correct);
 	out->total_max = sum_parts(out->max);
+	/* The plan above is the best whole exercise.  It may give up points of
+	 * one part for more in another (examining a clean shipment costs a
+	 * false alarm but earns verdict points), so each examination-dependent
+	 * part's maximum is what that part alone can reach within the budget:
+	 * no trainee can score above it in that part. */
+	static const enum engine_part alone[] = {ENGINE_PART_TARGETING, ENGINE_PART_VERDICTS,
+	                                         ENGINE_PART_EVIDENCE, ENGINE_PART_ACTIONS};
+	for (size_t k = 0; k < sizeof(alone) / sizeof(alone[0]); k++)
+		out->max[alone[k]] = part_alone_max(p, alone[k]);
 	return out->total_max;
 }

@@ -258,10 +258,12 @@ static void test_max_hand_built(void **state)
 	assert_int_equal(m.total_max, 48);
 	assert_int_equal(m.total, 0);
 
-	/* no limit: examining the clean one gains -3 + 10 + 5 = 12 */
+	/* no limit: examining the clean one gains -3 + 10 + 5 = 12, so the best
+	 * exercise examines both; targeting alone is best examining only the
+	 * counterfeit one */
 	p = make_pack(-1, ships, 2);
 	assert_int_equal(engine_max_score(&p, &m), 60);
-	assert_int_equal(m.max[ENGINE_PART_TARGETING], 7);
+	assert_int_equal(m.max[ENGINE_PART_TARGETING], 10);
 	assert_int_equal(m.max[ENGINE_PART_ACTIONS], 10);
 
 	/* budget 0: nothing examined, the counterfeit shipment is missed */
