@@ -16,4 +16,4 @@ ipr_install_missing() {
 # What building and running ipr-drill needs.
 IPR_BUILD_DEPS="build-essential cmake pkg-config libyaml-dev libsqlite3-dev libncurses-dev iso-codes ncurses-term"
 # What the tests need on top.
-IPR_TEST_DEPS="libcmocka-dev tmux sqlite3 python3 python3-yaml python3-jsonschema clang-format time"
+IPR_TEST_DEPS="libcmocka-dev tmux sqlite3 python3 python3-yaml python3-jsonschema clang-format time procps"
