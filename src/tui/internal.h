@@ -191,7 +191,8 @@ struct tui {
 		const char *action_id;
 	} confirm;
 	size_t picker_cursor, picker_top, picker_ship, picker_item;
-	bool then_actions; /* open the action list once feedback is read */
+	bool then_actions;      /* open the action list once feedback is read */
+	bool then_offer_finish; /* every question answered: ask about the debrief */
 	size_t then_ship;
 	tui_doc feedback;
 	tui_doc art;
@@ -278,6 +279,8 @@ int tui_exam_key(tui *t, enum tui_action a);
 void tui_questions_free(tui *t);
 void tui_questions_draw(tui *t);
 int tui_questions_key(tui *t, enum tui_action a);
+/* Asks once whether to finish and see the debrief (every question answered). */
+void tui_questions_offer_finish(tui *t);
 /* Submits the current question's chosen answers (after the confirmation). */
 void tui_questions_submit(tui *t);
 /* The trainee's answer (key false) or the key (key true) to question q as

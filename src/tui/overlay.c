@@ -251,6 +251,9 @@ int tui_overlay_key(tui *t, enum tui_action a)
 			if (t->then_actions) {
 				t->then_actions = false;
 				tui_picker_open(t, OV_ACTIONS, t->then_ship);
+			} else if (t->then_offer_finish) {
+				t->then_offer_finish = false;
+				tui_questions_offer_finish(t);
 			}
 		}
 		return TUI_R_NONE;

@@ -134,11 +134,21 @@ void tui_questions_submit(tui *t)
 			return;
 		}
 	}
-	if (!s->offered_finish && t->ov == OV_NONE) {
-		s->offered_finish = true;
-		tui_ask(t, CONF_FINISH_QUESTIONS,
-		        "Every question is answered. Finish the exercise and see the debrief?");
-	}
+	if (t->ov == OV_FEEDBACK)
+		t->then_offer_finish = true; /* once the trainee has read it */
+	else
+		tui_questions_offer_finish(t);
+}
+
+void tui_questions_offer_finish(tui *t)
+{
+	tui_questions *s = &t->q;
+
+	if (s->offered_finish || t->ov != OV_NONE)
+		return;
+	s->offered_finish = true;
+	tui_ask(t, CONF_FINISH_QUESTIONS,
+	        "Every question is answered. Finish the exercise and see the debrief?");
 }
 
 int tui_questions_key(tui *t, enum tui_action a)
