@@ -65,6 +65,8 @@ static void print_help(FILE *out)
 	        "  %-10s %s\n\n"
 	        "Options:\n"
 	        "  --packs DIR   look for packs in DIR before the usual places\n"
+	        "  --db FILE     the results database (as $IPR_DRILL_DB; default\n"
+	        "                $XDG_DATA_HOME/ipr-drill/results.db)\n"
 	        "  --no-color    do not colour output (also when NO_COLOR is set)\n"
 	        "  -h, --help    show this help\n"
 	        "  -V, --version show the version\n\n"
@@ -94,11 +96,9 @@ static int run_help(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
-	        {"packs", required_argument, NULL, 'p'},
-	        {"no-color", no_argument, NULL, 'C'},
-	        {"help", no_argument, NULL, 'h'},
-	        {"version", no_argument, NULL, 'V'},
-	        {NULL, 0, NULL, 0},
+	        {"packs", required_argument, NULL, 'p'}, {"no-color", no_argument, NULL, 'C'},
+	        {"db", required_argument, NULL, 'd'},    {"help", no_argument, NULL, 'h'},
+	        {"version", no_argument, NULL, 'V'},     {NULL, 0, NULL, 0},
 	};
 	const char *no_color = getenv("NO_COLOR");
 	int c;
@@ -114,6 +114,13 @@ int main(int argc, char **argv)
 		case 'C':
 			cli_globals.color = false;
 			cli_globals.no_color = true;
+			break;
+		case 'd':
+			/* Every command looks at IPR_DRILL_DB after its own --db. */
+			if (setenv("IPR_DRILL_DB", optarg, 1) != 0) {
+				perror("ipr-drill: --db");
+				return EX_OSERR;
+			}
 			break;
 		case 'h':
 			print_help(stdout);

@@ -77,6 +77,10 @@ cp "$src/tests/fixtures/example-pack.yaml" "$tmp/packs/b.yaml"
 check "same id twice in one folder" 65 $?
 contains "clash reported" "$tmp/out" "two packs in one folder have the id 'spec-example'"
 
+# The global --db reaches every command (as IPR_DRILL_DB does).
+"$bin" --db "$tmp/nowhere.db" report >"$tmp/out" 2>&1
+contains "global --db is used" "$tmp/out" "$tmp/nowhere.db"
+
 # A control character in a pack never reaches the terminal raw.
 printf 'format: 1\nid: "x\\e[2J"\n' >"$tmp/esc.yaml"
 "$bin" validate "$tmp/esc.yaml" >"$tmp/out" 2>&1
