@@ -46,6 +46,10 @@ void tui_close(tui *t);
 /* The last error's message ("" when none). */
 const char *tui_errmsg(const tui *t);
 
+/* The signal that ended a screen with TUI_ERR_SIGNAL (SIGINT, SIGTERM or
+ * SIGHUP), 0 when none came: the caller exits with 128 + it. */
+int tui_last_signal(void);
+
 /* ---- the home screen ---- */
 
 /* One pack the trainee may choose (every string borrowed from the caller). */

@@ -160,7 +160,8 @@ static int play(struct session *S, engine *e)
 		if (engine_stage(e) != ENGINE_STAGE_DEBRIEF)
 			fprintf(stderr, "ipr-drill: your answers are saved; run ipr-drill and "
 			                "sign in as the same trainee to resume.\n");
-		return status == TUI_ERR_SIGNAL ? 128 + 15 : (finished ? finished : EX_OK);
+		return status == TUI_ERR_SIGNAL ? 128 + (tui_last_signal() ? tui_last_signal() : 15)
+		                                : (finished ? finished : EX_OK);
 	}
 	if (status < 0) {
 		tui_close(S->ui);
@@ -369,7 +370,7 @@ static int run_home(struct session *S)
 	if (status == TUI_QUIT)
 		return EX_OK;
 	if (status == TUI_ERR_SIGNAL)
-		return 128 + 15;
+		return 128 + (tui_last_signal() ? tui_last_signal() : 15);
 	if (status < 0) {
 		fprintf(stderr, "ipr-drill: %s\n", tui_errmsg(S->ui));
 		return EX_SOFTWARE;

@@ -13,6 +13,11 @@
 
 volatile sig_atomic_t tui_signal_caught;
 
+int tui_last_signal(void)
+{
+	return (int)tui_signal_caught;
+}
+
 static void on_signal(int sig)
 {
 	tui_signal_caught = sig;

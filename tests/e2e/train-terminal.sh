@@ -77,6 +77,16 @@ e2e_wait s "your answers are saved" && e2e_ok "SIGTERM: the trainee is told how 
 e2e_check "SIGTERM: the terminal is back to normal (no board left on screen)" \
 	sh -c "! tmux -L $E2E_SOCKET capture-pane -p -t s | grep -q 'examinations used'"
 
+# ---- Ctrl-C (SIGINT) likewise, with 130 ----
+e2e_start i 100 30 "$bin" train "$pack" --trainee Ed --seed 1 --db "$db" --no-color
+e2e_wait i "Sign in" && e2e_keys i Enter
+e2e_wait i "Choose a pack" && e2e_keys i Enter
+e2e_wait i "Rights holders' current alerts"
+e2e_keys i C-c
+code=$(e2e_wait_exit i)
+e2e_check "Ctrl-C ends the trainer with 130 (got $code)" test "$code" = 130
+e2e_wait i "your answers are saved" && e2e_ok "Ctrl-C: the trainee is told how to resume"
+
 # ---- a pack in Chinese with a Thai remark ----
 e2e_start z 100 30 "$bin" --packs "$src/scenarios" train orientation-zh --trainee Li --seed 1 \
 	--db "$db" --no-color
