@@ -254,39 +254,79 @@ static const char *const view_sql[REPORT_VIEW_COUNT] = {
 };
 
 /* The bare aggregates over the database: what each view has to read at
- * least, for bench/report-bench.sh. */
+ * least, from the same summary rows, for bench/report-bench.sh. */
+#define BARE_JOIN                                                                                  \
+	" FROM attempt a JOIN trainee t ON t.id = a.trainee_id"                                    \
+	" JOIN scored s ON s.attempt_uuid = a.uuid"
 #define BARE_ITEMS                                                                                 \
+	"SELECT a.pack_id, s.shipment_id, s.item_index, s.question_id, count(*), sum(s.points),"   \
+	" sum(s.points * s.points)" BARE_JOIN " WHERE a.status = 'finished' AND s.kind = 'points'" \
+	" GROUP BY 1, 2, 3, 4;"
+#define BARE_BY(KEY)                                                                               \
+	"SELECT " KEY ", count(DISTINCT a.uuid), sum(s.kind = 'target' AND s.value = 'examined')," \
+	" sum(s.kind = 'verdict')" BARE_JOIN " WHERE a.status = 'finished'"                        \
+	" AND s.kind IN ('target', 'verdict') GROUP BY 1;"
+#define BARE_LIST(KIND)                                                                            \
+	"SELECT s.value, count(*)" BARE_JOIN " WHERE a.status = 'finished' AND s.kind = '" KIND    \
+	"'"                                                                                        \
+	" GROUP BY 1;"
+
+static const char *const bare_sql[REPORT_VIEW_COUNT] = {
+        [REPORT_VIEW_TRAINEE] =
+                "SELECT t.name, a.pack_id, count(*), max(100.0 * a.score / a.max_score),"
+                " avg(julianday(a.ended_at) - julianday(a.started_at))"
+                " FROM attempt a JOIN trainee t ON t.id = a.trainee_id"
+                " WHERE a.status = 'finished' GROUP BY 1, 2;"
+                "SELECT t.name, a.pack_id, s.kind, s.value, count(*)" BARE_JOIN
+                " WHERE a.status = 'finished' AND s.kind IN ('indicator', 'evidence')"
+                " GROUP BY 1, 2, 3, 4;",
+        [REPORT_VIEW_PACK] = BARE_ITEMS,
+        [REPORT_VIEW_ITEM] = BARE_ITEMS,
+        [REPORT_VIEW_TARGETING] = "SELECT t.name, sum(s.value = 'examined'),"
+                                  " sum(s.value = 'released')" BARE_JOIN
+                                  " WHERE a.status = 'finished' AND s.kind = 'target'"
+                                  " GROUP BY 1;",
+        [REPORT_VIEW_INDICATOR] = BARE_LIST("indicator"),
+        [REPORT_VIEW_FEATURE] = BARE_LIST("evidence"),
+        [REPORT_VIEW_GROUP] = BARE_BY("a.group_tag"),
+        [REPORT_VIEW_COUNTRY] = BARE_BY("t.country"),
+};
+
+/* The bare aggregates over the responses, as the views read them before
+ * the summary table (issue 5): bench/report-bench.sh shows them for
+ * comparison. */
+#define RAW_ITEMS                                                                                  \
 	"SELECT pack_id, sid, idx, qid, count(*), sum(x), sum(x * x) FROM ("                       \
 	" SELECT a.pack_id, r.shipment_id AS sid, r.item_index AS idx, r.question_id AS qid,"      \
 	" a.uuid, sum(r.points) AS x FROM attempt a JOIN response r ON r.attempt_uuid = a.uuid"    \
 	" WHERE a.status = 'finished' GROUP BY a.uuid, sid, idx, qid) GROUP BY 1, 2, 3, 4;"
-#define BARE_BY(KEY)                                                                               \
+#define RAW_BY(KEY)                                                                                \
 	"SELECT " KEY ", count(DISTINCT a.uuid), sum(r.answer = 'target:examined'),"               \
 	" sum(r.answer GLOB 'verdict:*') FROM attempt a JOIN trainee t ON t.id = a.trainee_id"     \
 	" JOIN response r ON r.attempt_uuid = a.uuid WHERE a.status = 'finished' GROUP BY 1;"
-#define BARE_LIST(PREFIX, OFF)                                                                     \
+#define RAW_LIST(PREFIX, OFF)                                                                      \
 	"SELECT j.value, count(*) FROM attempt a JOIN response r ON r.attempt_uuid = a.uuid,"      \
 	" json_each('[\"' || replace(substr(r.answer, " OFF "), ',', '\",\"') || '\"]') j"         \
 	" WHERE a.status = 'finished' AND r.answer GLOB '" PREFIX "' GROUP BY 1;"
 
-static const char *const bare_sql[REPORT_VIEW_COUNT] = {
+static const char *const raw_sql[REPORT_VIEW_COUNT] = {
         [REPORT_VIEW_TRAINEE] = "SELECT t.name, a.pack_id, count(DISTINCT a.uuid),"
                                 " max(100.0 * a.score / a.max_score), sum(r.time_ms)"
                                 " FROM attempt a JOIN trainee t ON t.id = a.trainee_id"
                                 " JOIN response r ON r.attempt_uuid = a.uuid"
                                 " WHERE a.status = 'finished' GROUP BY 1, 2;",
-        [REPORT_VIEW_PACK] = BARE_ITEMS,
-        [REPORT_VIEW_ITEM] = BARE_ITEMS,
+        [REPORT_VIEW_PACK] = RAW_ITEMS,
+        [REPORT_VIEW_ITEM] = RAW_ITEMS,
         [REPORT_VIEW_TARGETING] = "SELECT t.name, sum(r.answer = 'target:examined'),"
                                   " sum(r.answer = 'target:released')"
                                   " FROM attempt a JOIN trainee t ON t.id = a.trainee_id"
                                   " JOIN response r ON r.attempt_uuid = a.uuid"
                                   " WHERE a.status = 'finished' AND r.answer GLOB 'target:*'"
                                   " GROUP BY 1;",
-        [REPORT_VIEW_INDICATOR] = BARE_LIST("indicators:*", "12"),
-        [REPORT_VIEW_FEATURE] = BARE_LIST("evidence:*", "10"),
-        [REPORT_VIEW_GROUP] = BARE_BY("a.group_tag"),
-        [REPORT_VIEW_COUNTRY] = BARE_BY("t.country"),
+        [REPORT_VIEW_INDICATOR] = RAW_LIST("indicators:*", "12"),
+        [REPORT_VIEW_FEATURE] = RAW_LIST("evidence:*", "10"),
+        [REPORT_VIEW_GROUP] = RAW_BY("a.group_tag"),
+        [REPORT_VIEW_COUNTRY] = RAW_BY("t.country"),
 };
 
 unsigned report_view_needs(enum report_view v)
@@ -313,6 +353,11 @@ const char *report_view_sql(enum report_view v)
 const char *report_bare_sql(enum report_view v)
 {
 	return (unsigned)v < REPORT_VIEW_COUNT ? bare_sql[v] : "";
+}
+
+const char *report_bare_raw_sql(enum report_view v)
+{
+	return (unsigned)v < REPORT_VIEW_COUNT ? raw_sql[v] : "";
 }
 
 /* ---- tables ---- */
