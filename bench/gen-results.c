@@ -4,6 +4,8 @@
  *   gen-results DB N [SCENARIOS_DIR] [SEED]   write N attempts into DB
  *   gen-results --sql VIEW                    print the bare SQL that the
  *                                             benchmark compares VIEW with
+ *   gen-results --raw-sql VIEW                the same aggregate over the
+ *                                             raw responses, for comparison
  *
  * Each attempt is played by the real engine (so every record, point and
  * score is what the trainer would store) with a simulated trainee whose
@@ -254,18 +256,19 @@ static size_t load_packs(const char *dir, pack ***out)
 
 int main(int argc, char **argv)
 {
-	if (argc == 3 && !strcmp(argv[1], "--sql")) {
+	if (argc == 3 && (!strcmp(argv[1], "--sql") || !strcmp(argv[1], "--raw-sql"))) {
 		enum report_view v;
 		if (!report_view_parse(argv[2], &v)) {
 			fprintf(stderr, "gen-results: no view %s\n", argv[2]);
 			return 2;
 		}
-		puts(report_bare_sql(v));
+		puts(!strcmp(argv[1], "--sql") ? report_bare_sql(v) : report_bare_raw_sql(v));
 		return 0;
 	}
 	if (argc < 3) {
 		fprintf(stderr, "usage: gen-results DB N [SCENARIOS_DIR] [SEED]\n"
-		                "       gen-results --sql VIEW\n");
+		                "       gen-results --sql VIEW\n"
+		                "       gen-results --raw-sql VIEW\n");
 		return 2;
 	}
 	long n = strtol(argv[2], NULL, 10);
@@ -379,6 +382,9 @@ int main(int argc, char **argv)
 		if (sqlite3_step(st) != SQLITE_DONE)
 			die("finish attempt", g.db);
 		sqlite3_reset(st);
+		/* The summary the reports read, as store_attempt_finish() writes it. */
+		if (store_summary_refresh(s, g.uuid) != SQLITE_OK)
+			die("summarise attempt", g.db);
 		engine_free(e);
 	}
 	if (sqlite3_exec(g.db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)

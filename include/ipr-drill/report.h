@@ -120,11 +120,14 @@ const report_cell *report_cell_at(const report_table *t, size_t row, const char 
 /* The message of the last failure on r. */
 const char *report_errmsg(const report *r);
 
-/* The SQL a view runs over the report's temporary tables, and the bare
- * aggregate over the database itself that bench/report-bench.sh compares
- * it with (static storage; "" when out of range). */
+/* The SQL a view runs over the report's temporary tables; the bare
+ * aggregate over the database's attempt summaries (table scored) that
+ * bench/report-bench.sh compares it with; and the same aggregate over the
+ * raw responses, as reports read them before the summaries (static
+ * storage; "" when out of range). */
 const char *report_view_sql(enum report_view v);
 const char *report_bare_sql(enum report_view v);
+const char *report_bare_raw_sql(enum report_view v);
 
 enum report_format { REPORT_TEXT_FORMAT, REPORT_CSV, REPORT_JSON, REPORT_HTML };
 

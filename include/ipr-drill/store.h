@@ -165,6 +165,15 @@ typedef struct store_stage_score {
 int store_attempt_finish(store *s, const char *attempt_uuid, int64_t score, int64_t max_score,
                          const store_stage_score *stages, size_t stage_count);
 
+/* Rewrites the summary rows (table scored) that reports read instead of
+ * the responses of attempt_uuid: cleared, then filled from its responses
+ * when the attempt is finished.  Runs inside the caller's open write
+ * transaction (store_attempt_finish() calls it in its own; merge, regrade
+ * and bench/gen-results after changing an attempt's responses or
+ * points), so it never commits.  Returns SQLITE_OK, or the SQLite result
+ * code of the failed step (the transaction is then to be rolled back). */
+int store_summary_refresh(store *s, const char *attempt_uuid);
+
 /* Marks an in-progress attempt abandoned (the trainee chose not to resume
  * it).  Fails as store_attempt_finish(). */
 int store_attempt_abandon(store *s, const char *attempt_uuid);

@@ -88,6 +88,7 @@ static const char *const dst_sql[D_COUNT] = {
 };
 
 struct merge {
+	store *dest; /* the store of dst */
 	sqlite3 *src, *dst;
 	const char *src_path;
 	sqlite3_stmt *d[D_COUNT];
@@ -424,8 +425,17 @@ static int merge_all(struct merge *m)
 	while (rc == SQLITE_OK || rc == SQLITE_ROW) {
 		if ((rc = sqlite3_step(a)) != SQLITE_ROW)
 			break;
+		int64_t changed = m->st.attempts_added + m->st.attempts_updated;
 		if (merge_attempt(m, a) != 0) {
 			result = -1;
+			break;
+		}
+		/* An attempt added or updated gets its summary for the reports
+		 * (issue 5) from the responses now in the destination. */
+		const char *uuid = (const char *)sqlite3_column_text(a, A_UUID);
+		if (m->st.attempts_added + m->st.attempts_updated != changed && uuid &&
+		    (rc = store_summary_refresh(m->dest, uuid)) != SQLITE_OK) {
+			result = dst_error(m, rc, "attempt summary");
 			break;
 		}
 	}
@@ -439,8 +449,11 @@ static int merge_all(struct merge *m)
 int report_merge(store *dest, const char *src_path, report_merge_stats *out, char *err,
                  size_t errlen)
 {
-	struct merge m = {
-	        .dst = store_handle(dest), .src_path = src_path, .err = err, .errlen = errlen};
+	struct merge m = {.dest = dest,
+	                  .dst = store_handle(dest),
+	                  .src_path = src_path,
+	                  .err = err,
+	                  .errlen = errlen};
 	if (out)
 		memset(out, 0, sizeof *out);
 	if (!src_path || !src_path[0]) {

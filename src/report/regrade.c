@@ -64,6 +64,7 @@ struct resp {
 };
 
 struct rg {
+	store *s;
 	sqlite3 *db;
 	const pack *p;
 	const char *sha;
@@ -289,6 +290,9 @@ static int write_attempt(struct rg *g, const report_regrade_change *c, const eng
 		if (rc != SQLITE_DONE)
 			return db_fail(g, "writing scores");
 	}
+	/* The reports read the points from the attempt's summary (issue 5). */
+	if (c->responses_changed > 0 && store_summary_refresh(g->s, c->uuid) != SQLITE_OK)
+		return db_fail(g, "writing the attempt's summary");
 	st = g->q[Q_SET_PACK];
 	sqlite3_bind_text(st, 1, c->uuid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, g->p->version.text ? g->p->version.text : "", -1, SQLITE_STATIC);
@@ -436,7 +440,8 @@ int report_regrade(store *s, const pack *p, const char *pack_sha256, bool dry_ru
                    report_regrade_result *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof *out);
-	struct rg g = {.db = store_handle(s),
+	struct rg g = {.s = s,
+	               .db = store_handle(s),
 	               .p = p,
 	               .sha = pack_sha256,
 	               .dry_run = dry_run,

@@ -26,7 +26,6 @@ struct report {
 	int64_t attempts;
 	unsigned built;   /* enum report_need_flags already built */
 	const char *from; /* how the derived tables reach the responses */
-	unsigned events;  /* the tables in need whose records rep_event holds */
 	char err[REPORT_ERR_SIZE];
 };
 

@@ -16,10 +16,11 @@
 #include <string.h>
 #include <time.h>
 
-/* No statement here reads response.stage (or the coming `part` column):
- * items are told apart by their ids and records by their raw answers
- * ("target:", "indicators:", "verdict:", "evidence:"), so the switch to
- * the part column changes nothing in the reports. */
+/* No statement here reads the response table: the store keeps a summary
+ * of each finished attempt (table scored: each scored unit's points and
+ * each settlement and verdict decision, lists split), written once when
+ * the attempt finishes, so a report reads tens of rows per attempt rather
+ * than every keystroke's record (issue 5). */
 
 static const char schema_sql[] =
         "DROP TABLE IF EXISTS temp.rep_attempt;"
@@ -42,9 +43,6 @@ static const char schema_sql[] =
         " trainee TEXT NOT NULL, organisation TEXT, country TEXT, pack_id TEXT NOT NULL,"
         " group_tag TEXT, started_at TEXT NOT NULL, score INTEGER, max_score INTEGER,"
         " pct REAL, stage_scores TEXT, time_ms INTEGER);"
-        /* The settlement and verdict records: kind is the raw answer's first
-         * letter (t, i, v, e), rest what follows its colon. */
-        "CREATE TEMP TABLE rep_event(a INTEGER, sid TEXT, idx INTEGER, kind TEXT, rest TEXT);"
         "CREATE TEMP TABLE rep_target(a INTEGER, sid TEXT, examined INTEGER,"
         " PRIMARY KEY (a, sid)) WITHOUT ROWID;"
         "CREATE TEMP TABLE rep_flag(a INTEGER, sid TEXT, ind TEXT,"
@@ -56,8 +54,9 @@ static const char schema_sql[] =
         /* The items of the item analysis and their score range. */
         "CREATE TEMP TABLE rep_item(pack_id TEXT, ik TEXT, label TEXT, xmin REAL, xmax REAL,"
         " ord INTEGER, PRIMARY KEY (pack_id, ik)) WITHOUT ROWID;"
-        "CREATE TEMP TABLE rep_score(a INTEGER, ik TEXT, x REAL, PRIMARY KEY (a, ik))"
-        " WITHOUT ROWID;"
+        /* Without a key: the summary holds one row per attempt and item,
+         * and appending is twice as fast as keeping an index. */
+        "CREATE TEMP TABLE rep_score(a INTEGER, ik TEXT, x REAL);"
         /* The answer keys of the packs given. */
         "CREATE TEMP TABLE key_ship(pack_id TEXT, sid TEXT, fake INTEGER,"
         " PRIMARY KEY (pack_id, sid)) WITHOUT ROWID;"
@@ -113,18 +112,21 @@ static const char attempts_sql[] =
         " WHERE ?6 = 0 OR (?6 = 1 AND best_rank = 1) OR (?6 = 2 AND last_rank = 1)"
         " ORDER BY name, pack_id, started_at, uuid";
 
-/* The derived tables are read from the response table itself, each by
- * one statement, when a view first needs them.  They all cover the
- * attempts of rep_attempt, fixed at report_open(): finished attempts, whose
- * responses the store never changes, so reading them at different moments
- * gives the same rows.  FROM (the "%s" of each statement) is one of two
- * joins: through the (attempt_uuid, seq) index when the filter keeps few
- * attempts, or one sequential pass over the whole table (attempts found
- * through rep_attempt's index) when it keeps many. */
+/* The derived tables are read from the attempts' summaries, each by one
+ * statement, when a view first needs them.  They all cover the attempts
+ * of rep_attempt, fixed at report_open(): finished attempts, whose
+ * summaries change only when a regrade rewrites them, so reading them at
+ * different moments gives the same rows.  FROM (the "%s" of each
+ * statement) is one of two joins: through the summary's key (kind,
+ * attempt) when the filter keeps few attempts, or one pass over the range
+ * of the kind read (attempts found through rep_attempt's index) when it
+ * keeps many.  Either way the rows of an attempt come in the order of its
+ * responses, so where a doctored file holds two records for one decision
+ * the first counts, as the trainer's replay does. */
 static const char from_by_index[] =
-        " FROM temp.rep_attempt a JOIN response r ON r.attempt_uuid = a.uuid";
+        " FROM temp.rep_attempt a JOIN scored s ON s.attempt_uuid = a.uuid";
 static const char from_by_scan[] =
-        " FROM response r CROSS JOIN temp.rep_attempt a ON a.uuid = r.attempt_uuid";
+        " FROM scored s CROSS JOIN temp.rep_attempt a ON a.uuid = s.attempt_uuid";
 
 /* Time taken, as Moodle's quiz reports count it: from the start of the
  * attempt to its end (a resumed attempt includes the pause). */
@@ -133,61 +135,31 @@ static const char time_sql[] =
         " - julianday(x.started_at)) * 86400000) AS INTEGER) FROM attempt x"
         " WHERE x.uuid = rep_attempt.uuid)";
 
-/* One pass over the responses collects every settlement and verdict
- * record; the four tables below are sorted out of it. */
-static const char event_sql[] = "INSERT INTO temp.rep_event(a, sid, idx, kind, rest)"
-                                " SELECT a.n, r.shipment_id, r.item_index, substr(r.answer, 1, 1),"
-                                " substr(r.answer, instr(r.answer, ':') + 1)"
-                                "%s WHERE r.shipment_id IS NOT NULL AND (%s)";
-
-/* The kinds of record rep_event holds, and the condition that picks each
- * out of the response table (constants: no input reaches the SQL text). */
-static const struct {
-	unsigned need;
-	const char *cond;
-} event_kinds[] = {
-        {REPORT_NEED_TARGET, "r.answer GLOB 'target:*'"},
-        {REPORT_NEED_FLAG, "r.answer GLOB 'indicators:*'"},
-        {REPORT_NEED_VERDICT, "r.answer GLOB 'verdict:*'"},
-        {REPORT_NEED_CITE, "r.answer GLOB 'evidence:*'"},
-};
-
-/* A comma-separated id list ("a,b") as a JSON array for json_each(), built
- * once per row in a subquery; a list that does not make valid JSON (ids
- * are slugs; a doctored file's may not be) is empty. */
-#define LIST_ROWS(kind)                                                                            \
-	"(SELECT e.a, e.sid, e.idx, '[\"' || replace(e.rest, ',', '\",\"') || '\"]' AS list"       \
-	" FROM temp.rep_event e WHERE e.kind = '" kind "') x,"                                     \
-	" json_each(CASE WHEN json_valid(x.list) THEN x.list ELSE '[]' END) j"
-
 /* clang-format off */
 static const char target_sql[] =
         "INSERT OR IGNORE INTO temp.rep_target(a, sid, examined)"
-        " SELECT e.a, e.sid, e.rest = 'examined' FROM temp.rep_event e WHERE e.kind = 't'";
+        " SELECT a.n, s.shipment_id, s.value = 'examined'%s WHERE s.kind = 'target'";
 
 static const char flag_sql[] =
         "INSERT OR IGNORE INTO temp.rep_flag(a, sid, ind)"
-        " SELECT DISTINCT x.a, x.sid, j.value FROM " LIST_ROWS("i") " WHERE j.value <> ''";
+        " SELECT a.n, s.shipment_id, s.value%s WHERE s.kind = 'indicator'";
 
 static const char verdict_sql[] =
         "INSERT OR IGNORE INTO temp.rep_verdict(a, sid, idx, v)"
-        " SELECT e.a, e.sid, e.idx, e.rest FROM temp.rep_event e"
-        " WHERE e.kind = 'v' AND e.idx IS NOT NULL";
+        " SELECT a.n, s.shipment_id, s.item_index, s.value%s WHERE s.kind = 'verdict'";
 
 static const char cite_sql[] =
         "INSERT OR IGNORE INTO temp.rep_cite(a, sid, idx, feature)"
-        " SELECT x.a, x.sid, x.idx, j.value FROM " LIST_ROWS("e")
-        " WHERE x.idx IS NOT NULL AND j.value <> ''";
+        " SELECT a.n, s.shipment_id, s.item_index, s.value%s WHERE s.kind = 'evidence'";
 
 /* Each attempt's score per item: the item key ik is 's:SHIPMENT',
- * 'i:SHIPMENT#ITEM' or 'q:QUESTION'. */
+ * 'i:SHIPMENT#ITEM' or 'q:QUESTION'; the summary holds one row per item
+ * an attempt has non-zero points for. */
 static const char score_sql[] =
         "INSERT INTO temp.rep_score(a, ik, x)"
-        " SELECT a.n, CASE WHEN r.question_id IS NOT NULL THEN 'q:' || r.question_id"
-        "  WHEN r.item_index IS NOT NULL THEN 'i:' || r.shipment_id || '#' || r.item_index"
-        "  ELSE 's:' || r.shipment_id END AS ik, sum(r.points)"
-        "%s WHERE r.points <> 0 AND (r.question_id IS NOT NULL OR r.shipment_id IS NOT NULL)"
-        " GROUP BY a.n, ik";
+        " SELECT a.n, CASE WHEN s.question_id IS NOT NULL THEN 'q:' || s.question_id"
+        "  WHEN s.item_index IS NOT NULL THEN 'i:' || s.shipment_id || '#' || s.item_index"
+        "  ELSE 's:' || s.shipment_id END, s.points%s WHERE s.kind = 'points'";
 
 /* Items of packs without a key: those seen, ranged by the scores seen. */
 static const char observed_items_sql[] =
@@ -196,18 +168,13 @@ static const char observed_items_sql[] =
         " FROM temp.rep_attempt a JOIN temp.rep_score s ON s.a = a.n"
         " WHERE a.pack_id NOT IN (SELECT pack_id FROM temp.rep_item) GROUP BY a.pack_id, s.ik";
 
-/* Scores for ids the pack does not have (another version of it) go. */
+/* Scores for ids the pack does not have (another version of it) go.
+ * Cheaper as one pass after the insert than as a lookup in it. */
 static const char score_prune_sql[] =
         "DELETE FROM temp.rep_score WHERE NOT EXISTS (SELECT 1 FROM temp.rep_attempt a"
         " JOIN temp.rep_item it ON it.pack_id = a.pack_id"
         " WHERE a.n = rep_score.a AND it.ik = rep_score.ik)";
 
-/* Every attempt scores every item of its pack: 0 where it has no record
- * (an unexamined shipment's items, a skipped question). */
-static const char score_zero_sql[] =
-        "INSERT OR IGNORE INTO temp.rep_score(a, ik, x)"
-        " SELECT a.n, it.ik, 0 FROM temp.rep_attempt a"
-        " JOIN temp.rep_item it ON it.pack_id = a.pack_id";
 /* clang-format on */
 
 /* A trainee's weakest indicator (or feature) on a pack: the lowest share
@@ -534,16 +501,15 @@ static const struct {
 	const char *sql, *what;
 } steps[] = {
         {REPORT_NEED_TIME, false, time_sql, "cannot read the times taken"},
-        {REPORT_NEED_TARGET, false, target_sql, "cannot read the targeting"},
-        {REPORT_NEED_FLAG, false, flag_sql, "cannot read the indicators flagged"},
-        {REPORT_NEED_VERDICT, false, verdict_sql, "cannot read the verdicts"},
-        {REPORT_NEED_CITE, false, cite_sql, "cannot read the evidence cited"},
+        {REPORT_NEED_TARGET, true, target_sql, "cannot read the targeting"},
+        {REPORT_NEED_FLAG, true, flag_sql, "cannot read the indicators flagged"},
+        {REPORT_NEED_VERDICT, true, verdict_sql, "cannot read the verdicts"},
+        {REPORT_NEED_CITE, true, cite_sql, "cannot read the evidence cited"},
         {REPORT_NEED_WEAK, false, weak_indicator_sql, "cannot find the weakest indicators"},
         {REPORT_NEED_WEAK, false, weak_feature_sql, "cannot find the weakest features"},
         {REPORT_NEED_SCORE, true, score_sql, "cannot score the items"},
         {REPORT_NEED_SCORE, false, observed_items_sql, "cannot list the items"},
         {REPORT_NEED_SCORE, false, score_prune_sql, "cannot score the items"},
-        {REPORT_NEED_SCORE, false, score_zero_sql, "cannot score the items"},
 };
 
 static int exec_from(report *r, const char *sql, const char *what)
@@ -557,29 +523,6 @@ static int exec_from(report *r, const char *sql, const char *what)
 	return rc;
 }
 
-/* Reads into rep_event the kinds of record that the tables in need are
- * sorted out of and that it does not hold yet: one pass for all of them. */
-static int read_events(report *r, unsigned need)
-{
-	char cond[256] = "";
-	for (size_t k = 0; k < sizeof event_kinds / sizeof event_kinds[0]; k++) {
-		if (!(need & event_kinds[k].need) || (r->events & event_kinds[k].need))
-			continue;
-		if (cond[0])
-			strcat(cond, " OR ");
-		strcat(cond, event_kinds[k].cond);
-		r->events |= event_kinds[k].need;
-	}
-	if (!cond[0])
-		return 0;
-	char *sql = sqlite3_mprintf(event_sql, r->from, cond);
-	if (!sql)
-		return report_fail(r, "out of memory");
-	int rc = exec(r, sql, "cannot read the decisions");
-	sqlite3_free(sql);
-	return rc;
-}
-
 int report_need(report *r, unsigned need)
 {
 	/* The weakest indicators and features come from all four tables of
@@ -588,8 +531,6 @@ int report_need(report *r, unsigned need)
 		need |= REPORT_NEED_TARGET | REPORT_NEED_FLAG | REPORT_NEED_VERDICT |
 		        REPORT_NEED_CITE;
 	unsigned missing = need & ~r->built;
-	if (read_events(r, missing) != 0)
-		return -1;
 	for (size_t i = 0; missing && i < sizeof steps / sizeof steps[0]; i++) {
 		if (!(steps[i].need & missing))
 			continue;
@@ -603,7 +544,7 @@ int report_need(report *r, unsigned need)
 }
 
 /* True when the filter keeps a large share of the attempts: then one pass
- * over the response table beats an index lookup per attempt. */
+ * over the summary beats a key lookup per attempt. */
 static int scan_whole_table(report *r, bool *scan)
 {
 	sqlite3_stmt *st = NULL;

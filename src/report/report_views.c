@@ -98,10 +98,20 @@ static const char trainee_sql[] =
         " WHERE p.lr = 1 ORDER BY p.trainee, p.pack_id";
 /* clang-format on */
 
+/* rep_score holds the scores an attempt has a record for; every other
+ * item of its pack scored 0, so the sums over all of a pack's attempts
+ * are those over the records, and the counts the pack's attempts (issue
+ * 5: the zeros are never written out).  Points are integers, so the sums
+ * are exact whichever way they are added up. */
+#define PACK_N "pn AS (SELECT pack_id, count(*) AS n FROM temp.rep_attempt GROUP BY pack_id),"
+
 static const char pack_sql[] =
-        "WITH tot AS (SELECT s.a, sum(s.x) AS t FROM temp.rep_score s GROUP BY s.a),"
-        "items AS (SELECT a.pack_id, s.ik, count(*) AS n, sum(s.x) AS sx, sum(s.x * s.x) AS sxx"
+        "WITH tot AS (SELECT s.a, sum(s.x) AS t FROM temp.rep_score s GROUP BY s.a)," PACK_N
+        "pres AS (SELECT a.pack_id, s.ik, sum(s.x) AS sx, sum(s.x * s.x) AS sxx"
         " FROM temp.rep_score s JOIN temp.rep_attempt a ON a.n = s.a GROUP BY a.pack_id, s.ik),"
+        "items AS (SELECT it.pack_id, it.ik, pn.n, coalesce(p.sx, 0.0) AS sx,"
+        " coalesce(p.sxx, 0.0) AS sxx FROM temp.rep_item it JOIN pn ON pn.pack_id = it.pack_id"
+        " LEFT JOIN pres p ON p.pack_id = it.pack_id AND p.ik = it.ik),"
         "iv AS (SELECT pack_id, count(*) AS k,"
         " sum(CASE WHEN n > 1 THEN (sxx - sx * sx / n) / (n - 1) END) AS sv"
         " FROM items GROUP BY pack_id),"
@@ -124,13 +134,27 @@ static const char pack_sql[] =
         "  1) END AS standard_error"
         " FROM al ORDER BY pack_id";
 
+/* With y = T - x: sum y = sum T - sum x, sum y^2 = sum T^2 - 2 sum xT +
+ * sum x^2, sum xy = sum xT - sum x^2, over the pack's attempts. */
 static const char item_sql[] =
         "WITH tot AS (SELECT s.a, sum(s.x) AS t FROM temp.rep_score s GROUP BY s.a),"
-        "agg AS (SELECT a.pack_id, s.ik, count(*) AS n, sum(s.x) AS sx, sum(s.x * s.x) AS sxx,"
-        " sum(tot.t - s.x) AS sy, sum((tot.t - s.x) * (tot.t - s.x)) AS syy,"
-        " sum(s.x * (tot.t - s.x)) AS sxy, min(s.x) AS lo, max(s.x) AS hi"
+        "pt AS (SELECT a.pack_id, count(*) AS n, sum(coalesce(tot.t, 0.0)) AS st,"
+        " sum(coalesce(tot.t, 0.0) * coalesce(tot.t, 0.0)) AS stt"
+        " FROM temp.rep_attempt a LEFT JOIN tot ON tot.a = a.n GROUP BY a.pack_id),"
+        "pres AS (SELECT a.pack_id, s.ik, count(*) AS c, sum(s.x) AS sx, sum(s.x * s.x) AS sxx,"
+        " sum(s.x * tot.t) AS sxt, min(s.x) AS lo, max(s.x) AS hi"
         " FROM temp.rep_score s JOIN tot ON tot.a = s.a JOIN temp.rep_attempt a ON a.n = s.a"
         " GROUP BY a.pack_id, s.ik),"
+        "agg AS (SELECT it.pack_id, it.ik, pt.n, coalesce(p.sx, 0.0) AS sx,"
+        " coalesce(p.sxx, 0.0) AS sxx, pt.st - coalesce(p.sx, 0.0) AS sy,"
+        " pt.stt - 2 * coalesce(p.sxt, 0.0) + coalesce(p.sxx, 0.0) AS syy,"
+        " coalesce(p.sxt, 0.0) - coalesce(p.sxx, 0.0) AS sxy,"
+        " CASE WHEN coalesce(p.c, 0) < pt.n THEN min(coalesce(p.lo, 0.0), 0.0) ELSE p.lo END"
+        "  AS lo,"
+        " CASE WHEN coalesce(p.c, 0) < pt.n THEN max(coalesce(p.hi, 0.0), 0.0) ELSE p.hi END"
+        "  AS hi"
+        " FROM temp.rep_item it JOIN pt ON pt.pack_id = it.pack_id"
+        " LEFT JOIN pres p ON p.pack_id = it.pack_id AND p.ik = it.ik),"
         "st AS (SELECT agg.*, it.label, it.ord, coalesce(it.xmin, lo) AS xmin,"
         " coalesce(it.xmax, hi) AS xmax,"
         " CASE WHEN n > 1 THEN max((sxx - sx * sx / n) / (n - 1), 0) END AS vx,"
@@ -174,17 +198,22 @@ static const char targeting_sql[] =
         "  AS accuracy"
         " FROM u ORDER BY o, trainee";
 
+/* The indicator and feature views count decisions per shipment or item
+ * first and meet the key with those counts: tens of rows per pack rather
+ * than one per decision. */
 static const char indicator_sql[] =
-        "WITH ts AS (SELECT t.a, t.sid, a.pack_id FROM temp.rep_target t"
-        " JOIN temp.rep_attempt a ON a.n = t.a"
-        " JOIN temp.key_ship s ON s.pack_id = a.pack_id AND s.sid = t.sid),"
-        "opp AS (SELECT ts.a, ts.sid, k.ind FROM ts"
-        " JOIN temp.key_ind k ON k.pack_id = ts.pack_id AND k.sid = ts.sid),"
-        "fl AS (SELECT f.a, f.sid, f.ind, k.ind IS NOT NULL AS hit FROM temp.rep_flag f"
-        " JOIN ts ON ts.a = f.a AND ts.sid = f.sid"
-        " LEFT JOIN temp.key_ind k ON k.pack_id = ts.pack_id AND k.sid = f.sid AND k.ind = f.ind),"
-        "c AS (SELECT ind, count(*) AS in_key, 0 AS flagged, 0 AS hits FROM opp GROUP BY ind"
-        " UNION ALL SELECT ind, 0, count(*), sum(hit) FROM fl GROUP BY ind),"
+        "WITH tc AS (SELECT a.pack_id, t.sid, count(*) AS n FROM temp.rep_target t"
+        " JOIN temp.rep_attempt a ON a.n = t.a GROUP BY 1, 2),"
+        "fc AS (SELECT a.pack_id, f.sid, f.ind, count(*) AS n FROM temp.rep_flag f"
+        " JOIN temp.rep_attempt a ON a.n = f.a WHERE EXISTS (SELECT 1 FROM temp.rep_target t"
+        "  WHERE t.a = f.a AND t.sid = f.sid) GROUP BY 1, 2, 3),"
+        "c AS (SELECT k.ind AS ind, sum(tc.n) AS in_key, 0 AS flagged, 0 AS hits FROM tc"
+        " JOIN temp.key_ship s ON s.pack_id = tc.pack_id AND s.sid = tc.sid"
+        " JOIN temp.key_ind k ON k.pack_id = tc.pack_id AND k.sid = tc.sid GROUP BY k.ind"
+        " UNION ALL SELECT fc.ind, 0, sum(fc.n), sum(CASE WHEN k.ind IS NOT NULL THEN fc.n"
+        "  ELSE 0 END) FROM fc JOIN temp.key_ship s ON s.pack_id = fc.pack_id AND s.sid = fc.sid"
+        " LEFT JOIN temp.key_ind k ON k.pack_id = fc.pack_id AND k.sid = fc.sid AND k.ind = fc.ind"
+        " GROUP BY fc.ind),"
         "g AS (SELECT ind, sum(in_key) AS in_key, sum(flagged) AS flagged, sum(hits) AS hits"
         " FROM c GROUP BY ind)"
         "SELECT g.ind AS indicator, coalesce(nm.name, '') AS name, in_key, flagged, hits,"
@@ -194,21 +223,27 @@ static const char indicator_sql[] =
         " FROM g LEFT JOIN temp.key_name nm ON nm.kind = 'indicator' AND nm.id = g.ind"
         " ORDER BY g.ind";
 
+/* vc: verdicts per item; cc: citations per item and feature, nv of them
+ * on an item that got a verdict. */
 static const char feature_sql[] =
-        "WITH ev AS (SELECT e.product || '/' || e.feature AS id, v.v,"
-        " c.a IS NOT NULL AS cited FROM temp.rep_verdict v JOIN temp.rep_attempt a ON a.n = v.a"
-        " JOIN temp.key_ev e ON e.pack_id = a.pack_id AND e.sid = v.sid AND e.idx = v.idx"
-        " LEFT JOIN temp.rep_cite c ON c.a = v.a AND c.sid = v.sid AND c.idx = v.idx"
-        "  AND c.feature = e.feature),"
-        "fc AS (SELECT k.product || '/' || c.feature AS id, count(*) AS n"
-        " FROM temp.rep_cite c JOIN temp.rep_attempt a ON a.n = c.a"
-        " JOIN temp.key_item k ON k.pack_id = a.pack_id AND k.sid = c.sid AND k.idx = c.idx"
-        " WHERE NOT EXISTS (SELECT 1 FROM temp.key_ev e WHERE e.pack_id = a.pack_id"
-        "  AND e.sid = c.sid AND e.idx = c.idx AND e.feature = c.feature)"
+        "WITH vc AS (SELECT a.pack_id, v.sid, v.idx, count(*) AS n,"
+        " sum(v.v = 'genuine') AS genuine FROM temp.rep_verdict v"
+        " JOIN temp.rep_attempt a ON a.n = v.a GROUP BY 1, 2, 3),"
+        "cc AS (SELECT a.pack_id, c.sid, c.idx, c.feature, count(*) AS n,"
+        " sum(EXISTS (SELECT 1 FROM temp.rep_verdict v WHERE v.a = c.a AND v.sid = c.sid"
+        "  AND v.idx = c.idx)) AS nv FROM temp.rep_cite c JOIN temp.rep_attempt a ON a.n = c.a"
+        " GROUP BY 1, 2, 3, 4),"
+        "c AS (SELECT e.product || '/' || e.feature AS id, sum(vc.n) AS evidence,"
+        " sum(coalesce(cc.nv, 0)) AS cited, sum(vc.genuine) AS passed_genuine, 0 AS false_cites"
+        " FROM temp.key_ev e JOIN vc ON vc.pack_id = e.pack_id AND vc.sid = e.sid"
+        "  AND vc.idx = e.idx"
+        " LEFT JOIN cc ON cc.pack_id = e.pack_id AND cc.sid = e.sid AND cc.idx = e.idx"
+        "  AND cc.feature = e.feature GROUP BY 1"
+        " UNION ALL SELECT k.product || '/' || cc.feature, 0, 0, 0, sum(cc.n) FROM cc"
+        " JOIN temp.key_item k ON k.pack_id = cc.pack_id AND k.sid = cc.sid AND k.idx = cc.idx"
+        " WHERE NOT EXISTS (SELECT 1 FROM temp.key_ev e WHERE e.pack_id = cc.pack_id"
+        "  AND e.sid = cc.sid AND e.idx = cc.idx AND e.feature = cc.feature)"
         " GROUP BY 1),"
-        "c AS (SELECT id, count(*) AS evidence, sum(cited) AS cited,"
-        " sum(v = 'genuine') AS passed_genuine, 0 AS false_cites FROM ev GROUP BY id"
-        " UNION ALL SELECT id, 0, 0, 0, n FROM fc),"
         "g AS (SELECT id, sum(evidence) AS evidence, sum(cited) AS cited,"
         " sum(passed_genuine) AS passed_genuine, sum(false_cites) AS false_cites"
         " FROM c GROUP BY id)"
@@ -254,39 +289,79 @@ static const char *const view_sql[REPORT_VIEW_COUNT] = {
 };
 
 /* The bare aggregates over the database: what each view has to read at
- * least, for bench/report-bench.sh. */
+ * least, from the same summary rows, for bench/report-bench.sh. */
+#define BARE_JOIN                                                                                  \
+	" FROM attempt a JOIN trainee t ON t.id = a.trainee_id"                                    \
+	" JOIN scored s ON s.attempt_uuid = a.uuid"
 #define BARE_ITEMS                                                                                 \
+	"SELECT a.pack_id, s.shipment_id, s.item_index, s.question_id, count(*), sum(s.points),"   \
+	" sum(s.points * s.points)" BARE_JOIN " WHERE a.status = 'finished' AND s.kind = 'points'" \
+	" GROUP BY 1, 2, 3, 4;"
+#define BARE_BY(KEY)                                                                               \
+	"SELECT " KEY ", count(DISTINCT a.uuid), sum(s.kind = 'target' AND s.value = 'examined')," \
+	" sum(s.kind = 'verdict')" BARE_JOIN " WHERE a.status = 'finished'"                        \
+	" AND s.kind IN ('target', 'verdict') GROUP BY 1;"
+#define BARE_LIST(KIND)                                                                            \
+	"SELECT s.value, count(*)" BARE_JOIN " WHERE a.status = 'finished' AND s.kind = '" KIND    \
+	"'"                                                                                        \
+	" GROUP BY 1;"
+
+static const char *const bare_sql[REPORT_VIEW_COUNT] = {
+        [REPORT_VIEW_TRAINEE] =
+                "SELECT t.name, a.pack_id, count(*), max(100.0 * a.score / a.max_score),"
+                " avg(julianday(a.ended_at) - julianday(a.started_at))"
+                " FROM attempt a JOIN trainee t ON t.id = a.trainee_id"
+                " WHERE a.status = 'finished' GROUP BY 1, 2;"
+                "SELECT t.name, a.pack_id, s.kind, s.value, count(*)" BARE_JOIN
+                " WHERE a.status = 'finished' AND s.kind IN ('indicator', 'evidence')"
+                " GROUP BY 1, 2, 3, 4;",
+        [REPORT_VIEW_PACK] = BARE_ITEMS,
+        [REPORT_VIEW_ITEM] = BARE_ITEMS,
+        [REPORT_VIEW_TARGETING] = "SELECT t.name, sum(s.value = 'examined'),"
+                                  " sum(s.value = 'released')" BARE_JOIN
+                                  " WHERE a.status = 'finished' AND s.kind = 'target'"
+                                  " GROUP BY 1;",
+        [REPORT_VIEW_INDICATOR] = BARE_LIST("indicator"),
+        [REPORT_VIEW_FEATURE] = BARE_LIST("evidence"),
+        [REPORT_VIEW_GROUP] = BARE_BY("a.group_tag"),
+        [REPORT_VIEW_COUNTRY] = BARE_BY("t.country"),
+};
+
+/* The bare aggregates over the responses, as the views read them before
+ * the summary table (issue 5): bench/report-bench.sh shows them for
+ * comparison. */
+#define RAW_ITEMS                                                                                  \
 	"SELECT pack_id, sid, idx, qid, count(*), sum(x), sum(x * x) FROM ("                       \
 	" SELECT a.pack_id, r.shipment_id AS sid, r.item_index AS idx, r.question_id AS qid,"      \
 	" a.uuid, sum(r.points) AS x FROM attempt a JOIN response r ON r.attempt_uuid = a.uuid"    \
 	" WHERE a.status = 'finished' GROUP BY a.uuid, sid, idx, qid) GROUP BY 1, 2, 3, 4;"
-#define BARE_BY(KEY)                                                                               \
+#define RAW_BY(KEY)                                                                                \
 	"SELECT " KEY ", count(DISTINCT a.uuid), sum(r.answer = 'target:examined'),"               \
 	" sum(r.answer GLOB 'verdict:*') FROM attempt a JOIN trainee t ON t.id = a.trainee_id"     \
 	" JOIN response r ON r.attempt_uuid = a.uuid WHERE a.status = 'finished' GROUP BY 1;"
-#define BARE_LIST(PREFIX, OFF)                                                                     \
+#define RAW_LIST(PREFIX, OFF)                                                                      \
 	"SELECT j.value, count(*) FROM attempt a JOIN response r ON r.attempt_uuid = a.uuid,"      \
 	" json_each('[\"' || replace(substr(r.answer, " OFF "), ',', '\",\"') || '\"]') j"         \
 	" WHERE a.status = 'finished' AND r.answer GLOB '" PREFIX "' GROUP BY 1;"
 
-static const char *const bare_sql[REPORT_VIEW_COUNT] = {
+static const char *const raw_sql[REPORT_VIEW_COUNT] = {
         [REPORT_VIEW_TRAINEE] = "SELECT t.name, a.pack_id, count(DISTINCT a.uuid),"
                                 " max(100.0 * a.score / a.max_score), sum(r.time_ms)"
                                 " FROM attempt a JOIN trainee t ON t.id = a.trainee_id"
                                 " JOIN response r ON r.attempt_uuid = a.uuid"
                                 " WHERE a.status = 'finished' GROUP BY 1, 2;",
-        [REPORT_VIEW_PACK] = BARE_ITEMS,
-        [REPORT_VIEW_ITEM] = BARE_ITEMS,
+        [REPORT_VIEW_PACK] = RAW_ITEMS,
+        [REPORT_VIEW_ITEM] = RAW_ITEMS,
         [REPORT_VIEW_TARGETING] = "SELECT t.name, sum(r.answer = 'target:examined'),"
                                   " sum(r.answer = 'target:released')"
                                   " FROM attempt a JOIN trainee t ON t.id = a.trainee_id"
                                   " JOIN response r ON r.attempt_uuid = a.uuid"
                                   " WHERE a.status = 'finished' AND r.answer GLOB 'target:*'"
                                   " GROUP BY 1;",
-        [REPORT_VIEW_INDICATOR] = BARE_LIST("indicators:*", "12"),
-        [REPORT_VIEW_FEATURE] = BARE_LIST("evidence:*", "10"),
-        [REPORT_VIEW_GROUP] = BARE_BY("a.group_tag"),
-        [REPORT_VIEW_COUNTRY] = BARE_BY("t.country"),
+        [REPORT_VIEW_INDICATOR] = RAW_LIST("indicators:*", "12"),
+        [REPORT_VIEW_FEATURE] = RAW_LIST("evidence:*", "10"),
+        [REPORT_VIEW_GROUP] = RAW_BY("a.group_tag"),
+        [REPORT_VIEW_COUNTRY] = RAW_BY("t.country"),
 };
 
 unsigned report_view_needs(enum report_view v)
@@ -313,6 +388,11 @@ const char *report_view_sql(enum report_view v)
 const char *report_bare_sql(enum report_view v)
 {
 	return (unsigned)v < REPORT_VIEW_COUNT ? bare_sql[v] : "";
+}
+
+const char *report_bare_raw_sql(enum report_view v)
+{
+	return (unsigned)v < REPORT_VIEW_COUNT ? raw_sql[v] : "";
 }
 
 /* ---- tables ---- */

@@ -16,6 +16,47 @@
 /* The current time as SQL: ISO 8601 UTC with milliseconds. */
 #define STORE_NOW_SQL "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 
+/* Fills the summary (table scored) of attempt ?1 from its responses, in
+ * one statement: per scored unit the sum of its non-zero points (a
+ * question's id alone names it, else the shipment and item), then each
+ * settlement and verdict record ("target:", "indicators:", "verdict:",
+ * "evidence:"), lists split into one row per id.  The conditions are
+ * those the reports applied to the responses before the summary: a list
+ * that does not make valid JSON (ids are slugs; a doctored file's may
+ * not be) gives no rows. */
+/* clang-format off */
+#define STORE_SUMMARY_LIST(PREFIX, OFF, COND)                                                      \
+	" SELECT x.seq, j.key, x.shipment_id, x.item_index, j.value FROM ("                        \
+	"  SELECT seq, shipment_id, item_index,"                                                   \
+	"  '[\"' || replace(substr(answer, " OFF "), ',', '\",\"') || '\"]' AS list"               \
+	"  FROM r WHERE " COND " AND answer GLOB '" PREFIX "') x,"                                 \
+	" json_each(CASE WHEN json_valid(x.list) THEN x.list ELSE '[]' END) j WHERE j.value <> ''"
+
+/* r: the attempt's responses that can give a row, read once. */
+#define STORE_SUMMARY_FILL_SQL                                                                     \
+	"WITH r AS MATERIALIZED (SELECT seq, shipment_id, item_index, question_id, answer, points" \
+	" FROM response WHERE attempt_uuid = ?1 AND (points <> 0 OR answer GLOB 'target:*'"        \
+	" OR answer GLOB 'verdict:*' OR answer GLOB 'indicators:*' OR answer GLOB 'evidence:*'))"  \
+	" INSERT INTO scored(kind, attempt_uuid, seq, n, shipment_id, item_index, question_id,"    \
+	" value, points)"                                                                          \
+	" SELECT 'points', ?1, min(seq), 0, sid, idx, question_id, NULL, sum(points) FROM ("       \
+	"  SELECT seq, question_id, points,"                                                       \
+	"  CASE WHEN question_id IS NULL THEN shipment_id END AS sid,"                             \
+	"  CASE WHEN question_id IS NULL THEN item_index END AS idx"                               \
+	"  FROM r WHERE points <> 0 AND (question_id IS NOT NULL OR shipment_id IS NOT NULL))"     \
+	" GROUP BY question_id, sid, idx"                                                          \
+	" UNION ALL SELECT 'target', ?1, seq, 0, shipment_id, item_index, NULL,"                   \
+	" substr(answer, 8), 0 FROM r WHERE shipment_id IS NOT NULL AND answer GLOB 'target:*'"    \
+	" UNION ALL SELECT 'verdict', ?1, seq, 0, shipment_id, item_index, NULL,"                  \
+	" substr(answer, 9), 0 FROM r"                                                             \
+	" WHERE shipment_id IS NOT NULL AND item_index IS NOT NULL AND answer GLOB 'verdict:*'"    \
+	" UNION ALL SELECT 'indicator', ?1, seq, key, shipment_id, item_index, NULL, value, 0"     \
+	" FROM (" STORE_SUMMARY_LIST("indicators:*", "12", "shipment_id IS NOT NULL") ")"         \
+	" UNION ALL SELECT 'evidence', ?1, seq, key, shipment_id, item_index, NULL, value, 0"      \
+	" FROM (" STORE_SUMMARY_LIST("evidence:*", "10",                                           \
+	        "shipment_id IS NOT NULL AND item_index IS NOT NULL") ")"
+/* clang-format on */
+
 /* Every statement the store runs, prepared once at open. */
 enum store_stmt {
 	ST_BEGIN,
@@ -36,6 +77,8 @@ enum store_stmt {
 	ST_BEST,
 	ST_INTEGRITY,
 	ST_FK_CHECK,
+	ST_SUMMARY_CLEAR,
+	ST_SUMMARY_FILL,
 	ST_COUNT
 };
 

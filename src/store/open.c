@@ -59,6 +59,27 @@ static const char *const migrations[] = {
         " answered_at TEXT NOT NULL,"
         " UNIQUE (attempt_uuid, seq)"
         ") STRICT;"
+        /* The summary of each finished attempt that reports read instead
+         * of its responses (issue 5): per scored unit (shipment, item or
+         * question) its points, and each settlement or verdict decision
+         * with its lists split into one row per id.  Rows sort by kind, so
+         * a report reads one kind in one range; seq and n (the place in a
+         * list) are those of the response the row comes from.  Written by
+         * store_summary_refresh() when an attempt finishes, is merged in
+         * or is regraded. */
+        "CREATE TABLE scored ("
+        " kind TEXT NOT NULL"
+        "  CHECK (kind IN ('points', 'target', 'indicator', 'verdict', 'evidence')),"
+        " attempt_uuid TEXT NOT NULL REFERENCES attempt(uuid) ON DELETE CASCADE,"
+        " seq INTEGER NOT NULL,"
+        " n INTEGER NOT NULL,"
+        " shipment_id TEXT,"
+        " item_index INTEGER,"
+        " question_id TEXT,"
+        " value TEXT,"
+        " points INTEGER NOT NULL,"
+        " PRIMARY KEY (kind, attempt_uuid, seq, n)"
+        ") STRICT, WITHOUT ROWID;"
         /* Each regrade of a pack (ipr-drill regrade) and what it changed. */
         "CREATE TABLE regrade ("
         " id INTEGER PRIMARY KEY,"
@@ -140,6 +161,9 @@ static const char *const stmt_sql[ST_COUNT] = {
                     " AND score IS NOT NULL AND max_score IS NOT NULL"
                     " ORDER BY (CASE WHEN max_score > 0 THEN CAST(score AS REAL) / max_score"
                     " ELSE 0.0 END) DESC, score DESC, ended_at LIMIT 1",
+        [ST_SUMMARY_CLEAR] = "DELETE FROM scored WHERE kind IN ('points', 'target', 'indicator',"
+                             " 'verdict', 'evidence') AND attempt_uuid = ?1",
+        [ST_SUMMARY_FILL] = STORE_SUMMARY_FILL_SQL,
         [ST_INTEGRITY] = "PRAGMA integrity_check",
         [ST_FK_CHECK] = "PRAGMA foreign_key_check",
 };

@@ -314,7 +314,32 @@ static int attempt_finish_fn(store *s, void *ctx)
 		                       f->abandon ? "cannot abandon the attempt"
 		                                  : "cannot record the final score",
 		                       f->uuid);
-	return SQLITE_OK;
+	return f->abandon ? SQLITE_OK : store_summary_refresh(s, f->uuid);
+}
+
+int store_summary_refresh(store *s, const char *attempt_uuid)
+{
+	sqlite3_stmt *st = s->stmt[ST_SUMMARY_CLEAR];
+	sqlite3_bind_text(st, 1, attempt_uuid, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	store_stmt_done(st);
+	if (rc != SQLITE_DONE)
+		return rc;
+	st = s->stmt[ST_ATTEMPT_STATUS];
+	sqlite3_bind_text(st, 1, attempt_uuid, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	bool finished = rc == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+	                strcmp((const char *)sqlite3_column_text(st, 0), "finished") == 0;
+	store_stmt_done(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return rc;
+	if (!finished)
+		return SQLITE_OK;
+	st = s->stmt[ST_SUMMARY_FILL];
+	sqlite3_bind_text(st, 1, attempt_uuid, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	store_stmt_done(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
 static bool stage_name_ok(const char *n)

@@ -196,7 +196,12 @@ static void test_merge_later_copy(void **state)
 	assert_int_equal(st.attempts_added, 1);
 	assert_int_equal(count(dest, "SELECT count(*) FROM attempt WHERE status = 'in-progress'"),
 	                 1);
+	assert_int_equal(count(dest, "SELECT count(*) FROM scored"), 0);
 	assert_int_equal(merge(dest, "c.db", &st, err, sizeof err), 0);
+	/* Finished now: the reports' summary is written from all 4 responses. */
+	assert_int_equal(count(dest, "SELECT count(*) FROM scored WHERE kind = 'verdict'"), 2);
+	assert_int_equal(count(dest, "SELECT sum(points) FROM scored WHERE kind = 'points'"),
+	                 count(dest, "SELECT sum(points) FROM response"));
 	assert_int_equal(st.attempts_updated, 1);
 	assert_int_equal(st.responses_added, 2);
 	assert_int_equal(count(dest, "SELECT score FROM attempt WHERE status = 'finished'"), 12);

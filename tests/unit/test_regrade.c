@@ -236,6 +236,14 @@ static void test_regrade_corrected_key(void **state)
 	                        " a.score <> (SELECT sum(points) FROM response r"
 	                        " WHERE r.attempt_uuid = a.uuid)"),
 	                 0);
+	/* The summaries the reports read hold the new points too. */
+	assert_int_equal(one(s, "SELECT count(*) FROM attempt a WHERE a.status = 'finished' AND"
+	                        " a.score <> (SELECT sum(points) FROM scored s"
+	                        " WHERE s.kind = 'points' AND s.attempt_uuid = a.uuid)"),
+	                 0);
+	assert_int_equal(one(s, "SELECT count(*) FROM scored s JOIN attempt a ON a.uuid ="
+	                        " s.attempt_uuid WHERE a.status <> 'finished'"),
+	                 0);
 	assert_int_equal(one(s,
 	                     "SELECT json_extract(stage_scores, '$.verdicts.score') FROM attempt a"
 	                     " JOIN trainee t ON t.id = a.trainee_id WHERE t.name = 'Ann'"),

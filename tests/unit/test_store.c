@@ -547,6 +547,86 @@ static void test_batch_and_part(void **state)
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM response"), 3);
 }
 
+/* A finished attempt's summary (table scored): points per scored unit,
+ * decisions with their lists split; none for an attempt not finished. */
+static void test_summary(void **state)
+{
+	struct fixture *f = *state;
+	f->s = open_ok(f->path);
+	int64_t t = 0;
+	char uuid[STORE_UUID_SIZE], other[STORE_UUID_SIZE];
+	assert_int_equal(store_trainee_upsert(f->s, "Sum", NULL, NULL, &t), 0);
+	begin(f->s, t, "p", "practice", uuid);
+	store_response rs[] = {
+	        {.stage = "targeting", .shipment_id = "S1", .item_index = -1, .answer = "flag:a"},
+	        {.stage = "targeting",
+	         .part = "targeting",
+	         .shipment_id = "S1",
+	         .item_index = -1,
+	         .answer = "target:examined",
+	         .points = 10},
+	        {.stage = "targeting",
+	         .part = "indicators",
+	         .shipment_id = "S1",
+	         .item_index = -1,
+	         .answer = "indicators:a,b",
+	         .points = -2},
+	        {.stage = "verdicts",
+	         .part = "verdicts",
+	         .shipment_id = "S1",
+	         .item_index = 0,
+	         .answer = "verdict:counterfeit",
+	         .points = 10},
+	        {.stage = "evidence",
+	         .part = "evidence",
+	         .shipment_id = "S1",
+	         .item_index = 0,
+	         .answer = "evidence:f1,f2,f3",
+	         .points = 3},
+	        {.stage = "questions",
+	         .part = "questions",
+	         .item_index = -1,
+	         .question_id = "q1",
+	         .answer = "answer:0,2",
+	         .points = 5},
+	};
+	assert_int_equal(store_responses_add(f->s, uuid, rs, sizeof rs / sizeof rs[0]), 0);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM scored"), 0);
+	finish(f->s, uuid, 26, 40);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM scored WHERE kind = 'points'"), 3);
+	assert_int_equal(sql_int(f->path, "SELECT points FROM scored WHERE kind = 'points'"
+	                                  " AND shipment_id = 'S1' AND item_index IS NULL"),
+	                 8);
+	assert_int_equal(sql_int(f->path, "SELECT points FROM scored WHERE kind = 'points'"
+	                                  " AND item_index = 0"),
+	                 13);
+	assert_int_equal(sql_int(f->path, "SELECT points FROM scored WHERE kind = 'points'"
+	                                  " AND question_id = 'q1' AND shipment_id IS NULL"),
+	                 5);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM scored WHERE kind = 'target'"
+	                                  " AND value = 'examined'"),
+	                 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM scored WHERE kind = 'indicator'"
+	                                  " AND value IN ('a', 'b')"),
+	                 2);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM scored WHERE kind = 'verdict'"
+	                                  " AND value = 'counterfeit' AND item_index = 0"),
+	                 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM scored WHERE kind = 'evidence'"
+	                                  " AND item_index = 0"),
+	                 3);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM scored"), 10);
+	/* Refreshing gives the same rows, not twice as many. */
+	assert_int_equal(store_summary_refresh(f->s, uuid), SQLITE_OK);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM scored"), 10);
+
+	/* An abandoned attempt has no summary. */
+	begin(f->s, t, "p", "practice", other);
+	assert_int_equal(store_responses_add(f->s, other, rs, sizeof rs / sizeof rs[0]), 0);
+	assert_int_equal(store_attempt_abandon(f->s, other), 0);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM scored"), 10);
+}
+
 static void test_bad_input(void **state)
 {
 	struct fixture *f = *state;
@@ -876,6 +956,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_batch_and_part, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_summary, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_resume_listing, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_best_score, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_random_bytes_file, setup, teardown),
