@@ -114,7 +114,13 @@ static int run(int argc, char **argv)
 	for (size_t i = 0; i < r.count; i++) {
 		const report_regrade_change *ch = &r.items[i];
 		cli_put_safe(stdout, ch->trainee);
-		printf("  %.8s  %s  ", ch->uuid, ch->status);
+		char uuid8[9];
+		snprintf(uuid8, sizeof uuid8, "%.8s", ch->uuid);
+		printf("  ");
+		cli_put_safe(stdout, uuid8); /* from the database: untrusted */
+		printf("  ");
+		cli_put_safe(stdout, ch->status);
+		printf("  ");
 		if (ch->error) {
 			printf("not regraded: ");
 			cli_put_safe(stdout, ch->error);

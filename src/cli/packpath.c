@@ -160,7 +160,9 @@ bool cli_list_yaml(const char *dir, bool deep, char ***paths, size_t *count)
 		closedir(d);
 	}
 	if (walk_oom) {
-		fprintf(stderr, "ipr-drill: out of memory listing '%s'\n", dir);
+		fprintf(stderr, "ipr-drill: out of memory listing '");
+		cli_put_safe(stderr, dir);
+		fprintf(stderr, "'\n");
 		cli_paths_free(walk_paths, walk_count);
 		return false;
 	}
