@@ -77,6 +77,18 @@ cp "$src/tests/fixtures/example-pack.yaml" "$tmp/packs/b.yaml"
 check "same id twice in one folder" 65 $?
 contains "clash reported" "$tmp/out" "two packs in one folder have the id 'spec-example'"
 
+# A damaged or foreign results file: a clear message and 73, never a crash.
+head -c 4096 /dev/urandom >"$tmp/random.db"
+"$bin" train "$src/tests/fixtures/example-pack.yaml" --trainee X --db "$tmp/random.db" \
+	</dev/null >"$tmp/out" 2>&1
+check "a random file as the database exits 73" 73 $?
+contains "random file message" "$tmp/out" "is not an ipr-drill results database"
+sqlite3 "$tmp/foreign.db" "CREATE TABLE t(x)"
+"$bin" train "$src/tests/fixtures/example-pack.yaml" --trainee X --db "$tmp/foreign.db" \
+	</dev/null >"$tmp/out" 2>&1
+check "another program's database exits 73" 73 $?
+contains "foreign file message" "$tmp/out" "an SQLite database of another program"
+
 # The global --db reaches every command (as IPR_DRILL_DB does).
 "$bin" --db "$tmp/nowhere.db" report >"$tmp/out" 2>&1
 contains "global --db is used" "$tmp/out" "$tmp/nowhere.db"
