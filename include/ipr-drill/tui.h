@@ -30,6 +30,11 @@ enum tui_status {
 typedef struct tui_options {
 	bool no_color;          /* --no-color; NO_COLOR in the environment also turns colour off */
 	const char *assets_dir; /* for pack_read_art(); may be NULL */
+	/* Why the last answer could not be saved (the sink's own message, e.g.
+	 * a full disk), shown to the trainee after ENGINE_E_RECORD; may be
+	 * NULL, then the engine's generic text is shown. */
+	const char *(*save_error)(void *ctx);
+	void *save_error_ctx;
 } tui_options;
 
 /* Starts curses (setlocale must already have been called by main).  Fails

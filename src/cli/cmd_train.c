@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -79,6 +80,12 @@ static int store_sink(void *ctx, const engine_record *rec)
 	return rc;
 }
 
+/* The store's reason for the last failed save, for the trainee. */
+static const char *record_error_of(void *ctx)
+{
+	return ((const struct session *)ctx)->record_error;
+}
+
 /* Replays one stored response into the engine (resume). */
 static int replay_one(void *ctx, const store_response *r)
 {
@@ -146,6 +153,12 @@ static int finish_attempt(struct session *S, engine *e)
 	return 0;
 }
 
+/* The exit status after a signal stopped the trainer: 128 + its number. */
+static int signal_status(void)
+{
+	return 128 + (tui_last_signal() ? tui_last_signal() : SIGTERM);
+}
+
 /* Runs the exercise on e until the trainee leaves; maps the outcome to an
  * exit status. */
 static int play(struct session *S, engine *e)
@@ -160,8 +173,7 @@ static int play(struct session *S, engine *e)
 		if (engine_stage(e) != ENGINE_STAGE_DEBRIEF)
 			fprintf(stderr, "ipr-drill: your answers are saved; run ipr-drill and "
 			                "sign in as the same trainee to resume.\n");
-		return status == TUI_ERR_SIGNAL ? 128 + (tui_last_signal() ? tui_last_signal() : 15)
-		                                : (finished ? finished : EX_OK);
+		return status == TUI_ERR_SIGNAL ? signal_status() : (finished ? finished : EX_OK);
 	}
 	if (status < 0) {
 		tui_close(S->ui);
@@ -370,7 +382,7 @@ static int run_home(struct session *S)
 	if (status == TUI_QUIT)
 		return EX_OK;
 	if (status == TUI_ERR_SIGNAL)
-		return 128 + (tui_last_signal() ? tui_last_signal() : 15);
+		return signal_status();
 	if (status < 0) {
 		fprintf(stderr, "ipr-drill: %s\n", tui_errmsg(S->ui));
 		return EX_SOFTWARE;
@@ -546,7 +558,12 @@ int cli_train_run(int argc, char **argv, bool home)
 		goto out;
 	if ((status = open_store(&S)) != EX_OK)
 		goto out;
-	tui_options to = {.no_color = S.opt.no_color, .assets_dir = cli_assets_dir()};
+	tui_options to = {
+	        .no_color = S.opt.no_color,
+	        .assets_dir = cli_assets_dir(),
+	        .save_error = record_error_of,
+	        .save_error_ctx = &S,
+	};
 	if (tui_open(&to, &S.ui) != TUI_OK) {
 		fprintf(stderr, "ipr-drill: %s\n", tui_errmsg(S.ui));
 		status = EX_UNAVAILABLE;

@@ -324,28 +324,30 @@ static const pack_feature *feature_by_name(const pack_product *prod, const char 
 static void check_observed(struct load_ctx *ctx, const pack_item *item)
 {
 	const pack_product *prod = item->product_ref;
-	size_t n;
-	const char **features;
 
 	if (!prod)
 		return;
-	features = collect_ids(ctx, prod->features, prod->feature_count, sizeof(pack_feature),
-	                       offsetof(pack_feature, id), &n);
-	for (size_t i = 0; features && i < item->observed_count; i++) {
+	for (size_t i = 0; i < item->observed_count; i++) {
 		const pack_str *key = &item->observed[i].key;
-		const pack_feature *by_name;
 		if (pack_find_feature(prod, key->text))
 			continue;
-		by_name = n ? feature_by_name(prod, key->text) : NULL;
-		if (by_name)
+		/* Only a wrong key pays for the hint's candidate list. */
+		const pack_feature *by_name = feature_by_name(prod, key->text);
+		if (by_name) {
 			ctx_diag(ctx, PACK_ERROR, ctx->file, &key->pos,
 			         "unknown feature '%s' for this product; did you mean '%s'? (its "
 			         "name is %s)",
 			         key->text, by_name->id.text, by_name->name.text);
-		else
+			continue;
+		}
+		size_t n;
+		const char **features =
+		        collect_ids(ctx, prod->features, prod->feature_count, sizeof(pack_feature),
+		                    offsetof(pack_feature, id), &n);
+		if (features)
 			unknown_ref(ctx, key, "feature", features, n, " for this product");
+		free(features);
 	}
-	free(features);
 }
 
 static void check_evidence(struct load_ctx *ctx, const pack_item *item)
@@ -454,11 +456,12 @@ static void check_question(struct load_ctx *ctx, const pack_question *q)
 static void check_own_catalog(struct load_ctx *ctx, const pack_indicator *list, size_t n,
                               const char *what, bool actions)
 {
+	size_t count;
+	const pack_indicator *builtin =
+	        actions ? pack_builtin_actions(&count) : pack_builtin_indicators(&count);
+
 	for (size_t i = 0; i < n; i++) {
 		const pack_str *id = &list[i].id;
-		size_t count;
-		const pack_indicator *builtin =
-		        actions ? pack_builtin_actions(&count) : pack_builtin_indicators(&count);
 		for (size_t b = 0; id->text && b < count; b++)
 			if (!strcmp(builtin[b].id.text, id->text))
 				ctx_diag(ctx, PACK_ERROR, ctx->file, &id->pos,

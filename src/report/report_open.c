@@ -22,22 +22,24 @@
  * the attempt finishes, so a report reads tens of rows per attempt rather
  * than every keystroke's record (issue 5). */
 
-static const char schema_sql[] =
-        "DROP TABLE IF EXISTS temp.rep_attempt;"
-        "DROP TABLE IF EXISTS temp.rep_resp;"
-        "DROP TABLE IF EXISTS temp.rep_target;"
-        "DROP TABLE IF EXISTS temp.rep_flag;"
-        "DROP TABLE IF EXISTS temp.rep_verdict;"
-        "DROP TABLE IF EXISTS temp.rep_cite;"
-        "DROP TABLE IF EXISTS temp.rep_item;"
-        "DROP TABLE IF EXISTS temp.rep_score;"
-        "DROP TABLE IF EXISTS temp.key_ship;"
-        "DROP TABLE IF EXISTS temp.key_ind;"
-        "DROP TABLE IF EXISTS temp.key_item;"
-        "DROP TABLE IF EXISTS temp.key_ev;"
-        "DROP TABLE IF EXISTS temp.key_name;"
-        "DROP TABLE IF EXISTS temp.rep_weak;"
-        "DROP TABLE IF EXISTS temp.rep_event;"
+/* Every temporary table a report builds; dropped before building them
+ * again and when the report is done. */
+#define DROP_TEMP_TABLES                                                                           \
+	"DROP TABLE IF EXISTS temp.rep_attempt;"                                                   \
+	"DROP TABLE IF EXISTS temp.rep_target;"                                                    \
+	"DROP TABLE IF EXISTS temp.rep_flag;"                                                      \
+	"DROP TABLE IF EXISTS temp.rep_verdict;"                                                   \
+	"DROP TABLE IF EXISTS temp.rep_cite;"                                                      \
+	"DROP TABLE IF EXISTS temp.rep_item;"                                                      \
+	"DROP TABLE IF EXISTS temp.rep_score;"                                                     \
+	"DROP TABLE IF EXISTS temp.key_ship;"                                                      \
+	"DROP TABLE IF EXISTS temp.key_ind;"                                                       \
+	"DROP TABLE IF EXISTS temp.key_item;"                                                      \
+	"DROP TABLE IF EXISTS temp.key_ev;"                                                        \
+	"DROP TABLE IF EXISTS temp.key_name;"                                                      \
+	"DROP TABLE IF EXISTS temp.rep_weak;"
+
+static const char schema_sql[] = DROP_TEMP_TABLES
         /* One row per finished attempt that passes the filter. */
         "CREATE TEMP TABLE rep_attempt(n INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
         " trainee TEXT NOT NULL, organisation TEXT, country TEXT, pack_id TEXT NOT NULL,"
@@ -72,21 +74,7 @@ static const char schema_sql[] =
         "CREATE TEMP TABLE rep_weak(trainee TEXT, pack_id TEXT, kind TEXT, weak TEXT,"
         " PRIMARY KEY (trainee, pack_id, kind)) WITHOUT ROWID;";
 
-static const char drop_sql[] = "DROP TABLE IF EXISTS temp.rep_attempt;"
-                               "DROP TABLE IF EXISTS temp.rep_resp;"
-                               "DROP TABLE IF EXISTS temp.rep_target;"
-                               "DROP TABLE IF EXISTS temp.rep_flag;"
-                               "DROP TABLE IF EXISTS temp.rep_verdict;"
-                               "DROP TABLE IF EXISTS temp.rep_cite;"
-                               "DROP TABLE IF EXISTS temp.rep_item;"
-                               "DROP TABLE IF EXISTS temp.rep_score;"
-                               "DROP TABLE IF EXISTS temp.key_ship;"
-                               "DROP TABLE IF EXISTS temp.key_ind;"
-                               "DROP TABLE IF EXISTS temp.key_item;"
-                               "DROP TABLE IF EXISTS temp.key_ev;"
-                               "DROP TABLE IF EXISTS temp.key_name;"
-                               "DROP TABLE IF EXISTS temp.rep_weak;"
-                               "DROP TABLE IF EXISTS temp.rep_event;";
+static const char drop_sql[] = DROP_TEMP_TABLES;
 
 /* ?1 pack, ?2 trainee, ?3 group, ?4 since (inclusive), ?5 until
  * (exclusive), ?6 0 all / 1 best / 2 last. */

@@ -159,58 +159,69 @@ static locale_t utf8_locale(void)
 	return loc;
 }
 
+/* A code point's columns, with the UTF-8 locale already in force. */
+static int width_in_locale(uint32_t cp)
+{
+	if (text_is_control(cp))
+		return 1; /* drawn as a visible symbol */
+	int w = wcwidth((wchar_t)cp);
+	/* Unassigned or unprintable: one column for the replacement glyph. */
+	return w < 0 ? 1 : w;
+}
+
 int text_cp_width(uint32_t cp)
 {
 	locale_t loc = utf8_locale(), old;
 	int w;
 
-	if (text_is_control(cp))
-		return 1;
 	if (loc == (locale_t)0)
 		return 1;
 	old = uselocale(loc);
-	w = wcwidth((wchar_t)cp);
+	w = width_in_locale(cp);
 	uselocale(old);
-	/* Unassigned or unprintable: one column for the replacement glyph. */
-	return w < 0 ? 1 : w;
+	return w;
+}
+
+/* Walks s until max_cols columns would be exceeded; returns the columns
+ * taken and stores in *bytes how many bytes they are.  The locale is
+ * switched once per string, not once per character. */
+static size_t measure(const char *s, size_t max_cols, size_t *bytes)
+{
+	locale_t loc = utf8_locale(), old = (locale_t)0;
+	size_t len = strlen(s), i = 0, cols = 0;
+
+	if (loc != (locale_t)0)
+		old = uselocale(loc);
+	while (i < len) {
+		uint32_t cp;
+		size_t n = text_utf8_decode(s + i, len - i, &cp);
+		size_t w = 1; /* an invalid byte shows as one replacement glyph */
+		if (n == 0)
+			n = 1;
+		else if (loc != (locale_t)0)
+			w = (size_t)width_in_locale(cp);
+		if (cols + w > max_cols)
+			break;
+		cols += w;
+		i += n;
+	}
+	if (loc != (locale_t)0)
+		uselocale(old);
+	*bytes = i;
+	return cols;
 }
 
 size_t text_width(const char *s)
 {
-	size_t len = strlen(s), i = 0, cols = 0;
-
-	while (i < len) {
-		uint32_t cp;
-		size_t n = text_utf8_decode(s + i, len - i, &cp);
-		if (n == 0) {
-			cols += 1;
-			n = 1;
-		} else {
-			cols += (size_t)text_cp_width(cp);
-		}
-		i += n;
-	}
-	return cols;
+	size_t bytes;
+	return measure(s, SIZE_MAX, &bytes);
 }
 
 size_t text_fit(const char *s, size_t max_cols)
 {
-	size_t len = strlen(s), i = 0, cols = 0;
-
-	while (i < len) {
-		uint32_t cp;
-		size_t n = text_utf8_decode(s + i, len - i, &cp);
-		int w = 1;
-		if (n == 0)
-			n = 1;
-		else
-			w = text_cp_width(cp);
-		if (cols + (size_t)w > max_cols)
-			break;
-		cols += (size_t)w;
-		i += n;
-	}
-	return i;
+	size_t bytes;
+	measure(s, max_cols, &bytes);
+	return bytes;
 }
 
 char *text_vprintf(const char *fmt, va_list ap)

@@ -169,6 +169,8 @@ struct tui {
 	short pair[ROLE_COUNT];
 	char err[512];
 	char assets_dir[1024];
+	const char *(*save_error)(void *ctx); /* see tui_options */
+	void *save_error_ctx;
 	bool have_assets;
 
 	/* the exercise */

@@ -46,6 +46,10 @@ static tui *tui_alloc(const tui_options *opts)
 		snprintf(t->assets_dir, sizeof t->assets_dir, "%s", opts->assets_dir);
 		t->have_assets = true;
 	}
+	if (opts) {
+		t->save_error = opts->save_error;
+		t->save_error_ctx = opts->save_error_ctx;
+	}
 	t->guide.brand_open = SIZE_MAX;
 	t->guide.page_for = SIZE_MAX;
 	return t;
@@ -245,8 +249,11 @@ enum engine_status tui_after(tui *t, enum engine_status st)
 		return st;
 	}
 	engine_status_text(t->e, st, msg, sizeof msg);
+	const char *why =
+	        st == ENGINE_E_RECORD && t->save_error ? t->save_error(t->save_error_ctx) : NULL;
 	if (st == ENGINE_E_RECORD)
-		tui_set_status(t, true, "Your answer was NOT saved: %s; try again", msg);
+		tui_set_status(t, true, "Your answer was NOT saved: %s; try again",
+		               why && *why ? why : msg);
 	else
 		tui_set_status(t, st != ENGINE_E_NO_CHANGE, "%s", msg);
 	if (st == ENGINE_E_TIME_UP)
