@@ -18,47 +18,71 @@
 
 /* No statement here reads the response table: the store keeps a summary
  * of each finished attempt (table scored: each scored unit's points and
- * each settlement and verdict decision, lists split), written once when
- * the attempt finishes, so a report reads tens of rows per attempt rather
- * than every keystroke's record (issue 5). */
+ * each settlement and verdict decision that counts, lists split), written
+ * once when the attempt finishes, so a report reads tens of rows per
+ * attempt rather than every keystroke's record (issue 5).  Those rows are
+ * added up per trainee, pack and decision into small tables by hashing
+ * (report_aggregate()), and the views' SQL reads those. */
 
 /* Every temporary table a report builds; dropped before building them
  * again and when the report is done. */
 #define DROP_TEMP_TABLES                                                                           \
 	"DROP TABLE IF EXISTS temp.rep_attempt;"                                                   \
-	"DROP TABLE IF EXISTS temp.rep_target;"                                                    \
-	"DROP TABLE IF EXISTS temp.rep_flag;"                                                      \
-	"DROP TABLE IF EXISTS temp.rep_verdict;"                                                   \
-	"DROP TABLE IF EXISTS temp.rep_cite;"                                                      \
+	"DROP TABLE IF EXISTS temp.rep_tgt;"                                                       \
+	"DROP TABLE IF EXISTS temp.rep_ind_tc;"                                                    \
+	"DROP TABLE IF EXISTS temp.rep_ind_fc;"                                                    \
+	"DROP TABLE IF EXISTS temp.rep_feat_vc;"                                                   \
+	"DROP TABLE IF EXISTS temp.rep_feat_cc;"                                                   \
+	"DROP TABLE IF EXISTS temp.rep_by_tg;"                                                     \
+	"DROP TABLE IF EXISTS temp.rep_by_vd;"                                                     \
+	"DROP TABLE IF EXISTS temp.rep_weak;"                                                      \
 	"DROP TABLE IF EXISTS temp.rep_item;"                                                      \
-	"DROP TABLE IF EXISTS temp.rep_score;"                                                     \
+	"DROP TABLE IF EXISTS temp.rep_isum;"                                                      \
 	"DROP TABLE IF EXISTS temp.key_ship;"                                                      \
 	"DROP TABLE IF EXISTS temp.key_ind;"                                                       \
 	"DROP TABLE IF EXISTS temp.key_item;"                                                      \
 	"DROP TABLE IF EXISTS temp.key_ev;"                                                        \
-	"DROP TABLE IF EXISTS temp.key_name;"                                                      \
-	"DROP TABLE IF EXISTS temp.rep_weak;"
+	"DROP TABLE IF EXISTS temp.key_name;"
 
+/* The tables the passes over the summaries fill (report_aggregate()):
+ * each group's key, n its rows, then the figures added up. */
 static const char schema_sql[] = DROP_TEMP_TABLES
-        /* One row per finished attempt that passes the filter. */
-        "CREATE TEMP TABLE rep_attempt(n INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
-        " trainee TEXT NOT NULL, organisation TEXT, country TEXT, pack_id TEXT NOT NULL,"
-        " group_tag TEXT, started_at TEXT NOT NULL, score INTEGER, max_score INTEGER,"
-        " pct REAL, stage_scores TEXT, time_ms INTEGER);"
-        "CREATE TEMP TABLE rep_target(a INTEGER, sid TEXT, examined INTEGER,"
-        " PRIMARY KEY (a, sid)) WITHOUT ROWID;"
-        "CREATE TEMP TABLE rep_flag(a INTEGER, sid TEXT, ind TEXT,"
-        " PRIMARY KEY (a, sid, ind)) WITHOUT ROWID;"
-        "CREATE TEMP TABLE rep_verdict(a INTEGER, sid TEXT, idx INTEGER, v TEXT,"
-        " PRIMARY KEY (a, sid, idx)) WITHOUT ROWID;"
-        "CREATE TEMP TABLE rep_cite(a INTEGER, sid TEXT, idx INTEGER, feature TEXT,"
-        " PRIMARY KEY (a, sid, idx, feature)) WITHOUT ROWID;"
-        /* The items of the item analysis and their score range. */
-        "CREATE TEMP TABLE rep_item(pack_id TEXT, ik TEXT, label TEXT, xmin REAL, xmax REAL,"
-        " ord INTEGER, PRIMARY KEY (pack_id, ik)) WITHOUT ROWID;"
-        /* Without a key: the summary holds one row per attempt and item,
-         * and appending is twice as fast as keeping an index. */
-        "CREATE TEMP TABLE rep_score(a INTEGER, ik TEXT, x REAL);"
+        /* One row per finished attempt that passes the filter, keyed by
+         * uuid: the passes over the summaries look each row's attempt up
+         * by it.  total: its score over the items of its pack as given. */
+        "CREATE TEMP TABLE rep_attempt(uuid TEXT PRIMARY KEY, trainee TEXT NOT NULL,"
+        " organisation TEXT, country TEXT, pack_id TEXT NOT NULL, group_tag TEXT,"
+        " started_at TEXT NOT NULL, score INTEGER, max_score INTEGER, pct REAL,"
+        " stage_scores TEXT, time_ms INTEGER, total REAL NOT NULL DEFAULT 0) WITHOUT ROWID;"
+        /* Targeting per trainee: shipments settled against the key. */
+        "CREATE TEMP TABLE rep_tgt(trainee TEXT, n INTEGER, hits INTEGER, misses INTEGER,"
+        " false_alarms INTEGER, clear_releases INTEGER);"
+        /* Settlements per shipment; flags per shipment and indicator. */
+        "CREATE TEMP TABLE rep_ind_tc(pack_id TEXT, sid TEXT, n INTEGER);"
+        "CREATE TEMP TABLE rep_ind_fc(pack_id TEXT, sid TEXT, ind TEXT, n INTEGER);"
+        /* Verdicts per item; citations per item and feature. */
+        "CREATE TEMP TABLE rep_feat_vc(pack_id TEXT, sid TEXT, idx INTEGER, n INTEGER,"
+        " genuine INTEGER);"
+        "CREATE TEMP TABLE rep_feat_cc(pack_id TEXT, sid TEXT, idx INTEGER, feature TEXT,"
+        " n INTEGER);"
+        /* Per group or country (dim): counterfeit shipments and those
+         * examined; verdicts and those right. */
+        "CREATE TEMP TABLE rep_by_tg(dim TEXT, g TEXT, n INTEGER, hits INTEGER, fakes INTEGER);"
+        "CREATE TEMP TABLE rep_by_vd(dim TEXT, g TEXT, n INTEGER, good INTEGER);"
+        /* Each trainee's weakest indicator and feature per pack. */
+        "CREATE TEMP TABLE rep_weak(trainee TEXT, pack_id TEXT, kind TEXT, weak TEXT,"
+        " PRIMARY KEY (trainee, pack_id, kind)) WITHOUT ROWID;"
+        /* The items of the item analysis and their score range: a
+         * shipment's targeting and action (idx -1, qid ''), an item
+         * (qid ''), a question (sid '', idx -1). */
+        "CREATE TEMP TABLE rep_item(pack_id TEXT, sid TEXT, idx INTEGER, qid TEXT, label TEXT,"
+        " xmin REAL, xmax REAL, ord INTEGER, PRIMARY KEY (pack_id, sid, idx, qid))"
+        " WITHOUT ROWID;"
+        /* Per pack and item, over the attempts with points for it: their
+         * number, sum x, sum x^2, sum x T (T the attempt's total), min and
+         * max.  REAL: the views' arithmetic must not divide integers. */
+        "CREATE TEMP TABLE rep_isum(pack_id TEXT, sid TEXT, idx INTEGER, qid TEXT, c INTEGER,"
+        " sx REAL, sxx REAL, sxt REAL, lo REAL, hi REAL);"
         /* The answer keys of the packs given. */
         "CREATE TEMP TABLE key_ship(pack_id TEXT, sid TEXT, fake INTEGER,"
         " PRIMARY KEY (pack_id, sid)) WITHOUT ROWID;"
@@ -69,129 +93,141 @@ static const char schema_sql[] = DROP_TEMP_TABLES
         "CREATE TEMP TABLE key_ev(pack_id TEXT, sid TEXT, idx INTEGER, feature TEXT,"
         " product TEXT, PRIMARY KEY (pack_id, sid, idx, feature)) WITHOUT ROWID;"
         "CREATE TEMP TABLE key_name(kind TEXT, id TEXT, name TEXT, PRIMARY KEY (kind, id))"
-        " WITHOUT ROWID;"
-        /* Each trainee's weakest indicator and feature per pack. */
-        "CREATE TEMP TABLE rep_weak(trainee TEXT, pack_id TEXT, kind TEXT, weak TEXT,"
-        " PRIMARY KEY (trainee, pack_id, kind)) WITHOUT ROWID;";
+        " WITHOUT ROWID;";
 
 static const char drop_sql[] = DROP_TEMP_TABLES;
 
 /* ?1 pack, ?2 trainee, ?3 group, ?4 since (inclusive), ?5 until
- * (exclusive), ?6 0 all / 1 best / 2 last. */
+ * (exclusive), ?6 0 all / 1 best / 2 last.  Best and last are ranked
+ * from the few columns they need, and only when asked for.  Rows go in in
+ * uuid order (the attempt table's own index), so the key's B-tree is
+ * appended to.  Time taken, as Moodle's quiz reports count it: from the
+ * start of the attempt to its end (a resumed attempt includes the
+ * pause). */
 static const char attempts_sql[] =
-        "INSERT INTO temp.rep_attempt(uuid, trainee, organisation, country, pack_id,"
-        " group_tag, started_at, score, max_score, pct, stage_scores)"
-        " SELECT uuid, name, organisation, country, pack_id, group_tag, started_at, score,"
-        " max_score, pct, stage_scores FROM ("
-        "  SELECT a.uuid, t.name, t.organisation, t.country, a.pack_id, a.group_tag,"
-        "  a.started_at, a.score, a.max_score,"
-        "  CASE WHEN a.max_score > 0 THEN 100.0 * a.score / a.max_score END AS pct,"
-        "  a.stage_scores,"
-        "  row_number() OVER (PARTITION BY a.trainee_id, a.pack_id ORDER BY"
-        "   CASE WHEN a.max_score > 0 THEN 1.0 * a.score / a.max_score ELSE 0 END DESC,"
-        "   a.started_at DESC, a.uuid) AS best_rank,"
-        "  row_number() OVER (PARTITION BY a.trainee_id, a.pack_id ORDER BY"
-        "   a.started_at DESC, a.uuid) AS last_rank"
+        "WITH f AS (SELECT a.uuid, a.trainee_id, a.pack_id, a.started_at, a.score, a.max_score"
         "  FROM attempt a JOIN trainee t ON t.id = a.trainee_id"
         "  WHERE a.status = 'finished' AND a.score IS NOT NULL"
         "  AND (?1 IS NULL OR a.pack_id = ?1) AND (?2 IS NULL OR t.name = ?2)"
         "  AND (?3 IS NULL OR a.group_tag = ?3) AND (?4 IS NULL OR a.started_at >= ?4)"
-        "  AND (?5 IS NULL OR a.started_at < ?5))"
-        " WHERE ?6 = 0 OR (?6 = 1 AND best_rank = 1) OR (?6 = 2 AND last_rank = 1)"
-        " ORDER BY name, pack_id, started_at, uuid";
+        "  AND (?5 IS NULL OR a.started_at < ?5)),"
+        " keep AS (SELECT uuid FROM (SELECT uuid, row_number() OVER (PARTITION BY trainee_id,"
+        "  pack_id ORDER BY CASE WHEN ?6 = 1 THEN CASE WHEN max_score > 0"
+        "  THEN 1.0 * score / max_score ELSE 0 END END DESC, started_at DESC, uuid) AS rk"
+        "  FROM f) WHERE rk = 1)"
+        " INSERT INTO temp.rep_attempt(uuid, trainee, organisation, country, pack_id,"
+        " group_tag, started_at, score, max_score, pct, stage_scores, time_ms)"
+        " SELECT a.uuid, t.name, t.organisation, t.country, a.pack_id, a.group_tag,"
+        " a.started_at, a.score, a.max_score,"
+        " CASE WHEN a.max_score > 0 THEN 100.0 * a.score / a.max_score END, a.stage_scores,"
+        " CAST(round((julianday(a.ended_at) - julianday(a.started_at)) * 86400000) AS INTEGER)"
+        " FROM attempt a JOIN trainee t ON t.id = a.trainee_id"
+        " WHERE a.status = 'finished' AND a.score IS NOT NULL"
+        " AND (?1 IS NULL OR a.pack_id = ?1) AND (?2 IS NULL OR t.name = ?2)"
+        " AND (?3 IS NULL OR a.group_tag = ?3) AND (?4 IS NULL OR a.started_at >= ?4)"
+        " AND (?5 IS NULL OR a.started_at < ?5) AND (?6 = 0 OR a.uuid IN keep)"
+        " ORDER BY a.uuid";
 
-/* The derived tables are read from the attempts' summaries, each by one
- * statement, when a view first needs them.  They all cover the attempts
- * of rep_attempt, fixed at report_open(): finished attempts, whose
- * summaries change only when a regrade rewrites them, so reading them at
- * different moments gives the same rows.  FROM (the "%s" of each
- * statement) is one of two joins: through the summary's key (kind,
+/* The passes over the summaries, each added up by report_aggregate() when
+ * a view first needs it.  They all cover the attempts of rep_attempt,
+ * fixed at report_open(): finished attempts, whose summaries change only
+ * when a regrade rewrites them, so reading them at different moments
+ * gives the same rows.  The summary holds only the decisions that count
+ * (the first of each, lists without repeats), so every row is counted.
+ * FROM (each "%s") is one of two joins: through the summary's key (kind,
  * attempt) when the filter keeps few attempts, or one pass over the range
- * of the kind read (attempts found through rep_attempt's index) when it
- * keeps many.  Either way the rows of an attempt come in the order of its
- * responses, so where a doctored file holds two records for one decision
- * the first counts, as the trainer's replay does. */
+ * of the kind read, each row's attempt found by its uuid, when it keeps
+ * many.  The key tables are met in the same pass. */
 static const char from_by_index[] =
         " FROM temp.rep_attempt a JOIN scored s ON s.attempt_uuid = a.uuid";
 static const char from_by_scan[] =
         " FROM scored s CROSS JOIN temp.rep_attempt a ON a.uuid = s.attempt_uuid";
+/* For a statement that reads only the summary and meets rep_attempt
+ * later itself (total_sql): the pass without the join. */
+static const char from_scan_only[] = " FROM scored s";
 
-/* Time taken, as Moodle's quiz reports count it: from the start of the
- * attempt to its end (a resumed attempt includes the pause). */
-static const char time_sql[] =
-        "UPDATE temp.rep_attempt SET time_ms = (SELECT CAST(round((julianday(x.ended_at)"
-        " - julianday(x.started_at)) * 86400000) AS INTEGER) FROM attempt x"
-        " WHERE x.uuid = rep_attempt.uuid)";
+#define JOIN_KEY_SHIP " JOIN temp.key_ship k ON k.pack_id = a.pack_id AND k.sid = s.shipment_id"
+#define JOIN_KEY_ITEM                                                                              \
+	" JOIN temp.key_item k ON k.pack_id = a.pack_id AND k.sid = s.shipment_id"                 \
+	" AND k.idx = s.item_index"
+#define EXAMINED "s.value = 'examined'"
 
 /* clang-format off */
-static const char target_sql[] =
-        "INSERT OR IGNORE INTO temp.rep_target(a, sid, examined)"
-        " SELECT a.n, s.shipment_id, s.value = 'examined'%s WHERE s.kind = 'target'";
+static const char targeting_sql[] =
+        "SELECT a.trainee, " EXAMINED " AND k.fake, NOT " EXAMINED " AND k.fake,"
+        " " EXAMINED " AND NOT k.fake, NOT " EXAMINED " AND NOT k.fake%s" JOIN_KEY_SHIP
+        " WHERE s.kind = 'target'";
+static const char targeting_put[] = "INSERT INTO temp.rep_tgt VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
-static const char flag_sql[] =
-        "INSERT OR IGNORE INTO temp.rep_flag(a, sid, ind)"
-        " SELECT a.n, s.shipment_id, s.value%s WHERE s.kind = 'indicator'";
+static const char ind_target_sql[] =
+        "SELECT a.pack_id, s.shipment_id%s WHERE s.kind = 'target'";
+static const char ind_target_put[] = "INSERT INTO temp.rep_ind_tc VALUES (?1, ?2, ?3)";
+static const char ind_flag_sql[] =
+        "SELECT a.pack_id, s.shipment_id, s.value%s WHERE s.kind = 'indicator'";
+static const char ind_flag_put[] = "INSERT INTO temp.rep_ind_fc VALUES (?1, ?2, ?3, ?4)";
 
-static const char verdict_sql[] =
-        "INSERT OR IGNORE INTO temp.rep_verdict(a, sid, idx, v)"
-        " SELECT a.n, s.shipment_id, s.item_index, s.value%s WHERE s.kind = 'verdict'";
+static const char feat_verdict_sql[] =
+        "SELECT a.pack_id, s.shipment_id, s.item_index, s.value = 'genuine'%s"
+        " WHERE s.kind = 'verdict'";
+static const char feat_verdict_put[] = "INSERT INTO temp.rep_feat_vc VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char feat_cite_sql[] =
+        "SELECT a.pack_id, s.shipment_id, s.item_index, s.value%s WHERE s.kind = 'evidence'";
+static const char feat_cite_put[] = "INSERT INTO temp.rep_feat_cc VALUES (?1, ?2, ?3, ?4, ?5)";
 
-static const char cite_sql[] =
-        "INSERT OR IGNORE INTO temp.rep_cite(a, sid, idx, feature)"
-        " SELECT a.n, s.shipment_id, s.item_index, s.value%s WHERE s.kind = 'evidence'";
+/* Groups and countries: DIM names the grouping, COL is its column. */
+#define BY_TARGET_SQL(DIM, COL)                                                                    \
+	"SELECT '" DIM "', a." COL ", " EXAMINED " AND k.fake, k.fake%s" JOIN_KEY_SHIP              \
+	" WHERE s.kind = 'target'"
+#define BY_VERDICT_SQL(DIM, COL)                                                                   \
+	"SELECT '" DIM "', a." COL ", (s.value = 'counterfeit') = (k.fake = 1)%s" JOIN_KEY_ITEM      \
+	" WHERE s.kind = 'verdict'"
+static const char by_target_put[] = "INSERT INTO temp.rep_by_tg VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char by_verdict_put[] = "INSERT INTO temp.rep_by_vd VALUES (?1, ?2, ?3, ?4)";
 
-/* Each attempt's score per item: the item key ik is 's:SHIPMENT',
- * 'i:SHIPMENT#ITEM' or 'q:QUESTION'; the summary holds one row per item
- * an attempt has non-zero points for. */
+/* Each attempt's total T: the sum of its points.  The summary's rows of
+ * an attempt are adjacent, so this groups without sorting; the UPDATE
+ * meets rep_attempt, so the pass needs no join (FROM from_scan_only). */
+static const char total_sql[] =
+        "UPDATE temp.rep_attempt SET total = t.t FROM (SELECT s.attempt_uuid AS u,"
+        " sum(s.points) AS t%s WHERE s.kind = 'points' GROUP BY s.attempt_uuid) t"
+        " WHERE rep_attempt.uuid = t.u";
+
+/* T over only the items the attempt's pack (as given) has, for when some
+ * attempt has points for an item it lacks (another version of the pack);
+ * every item of a pack without a key counts. */
+static const char total_kept_sql[] =
+        "UPDATE temp.rep_attempt SET total = t.t FROM (SELECT s.attempt_uuid AS u,"
+        " sum(s.points) AS t%s"
+        " LEFT JOIN temp.rep_item it ON it.pack_id = a.pack_id"
+        "  AND it.sid = coalesce(s.shipment_id, '') AND it.idx = coalesce(s.item_index, -1)"
+        "  AND it.qid = coalesce(s.question_id, '')"
+        " WHERE s.kind = 'points' AND (it.pack_id IS NOT NULL"
+        "  OR a.pack_id NOT IN (SELECT pack_id FROM temp.rep_item))"
+        " GROUP BY s.attempt_uuid) t WHERE rep_attempt.uuid = t.u";
+
+/* True when some item scored is not an item of its pack as given. */
+static const char stray_items_sql[] =
+        "SELECT EXISTS (SELECT 1 FROM temp.rep_isum i WHERE NOT EXISTS (SELECT 1"
+        " FROM temp.rep_item it WHERE it.pack_id = i.pack_id AND it.sid = i.sid"
+        " AND it.idx = i.idx AND it.qid = i.qid))";
+
+/* The summary holds one row per item an attempt has non-zero points for;
+ * every other item of its pack scored 0 (the views count them in). */
 static const char score_sql[] =
-        "INSERT INTO temp.rep_score(a, ik, x)"
-        " SELECT a.n, CASE WHEN s.question_id IS NOT NULL THEN 'q:' || s.question_id"
-        "  WHEN s.item_index IS NOT NULL THEN 'i:' || s.shipment_id || '#' || s.item_index"
-        "  ELSE 's:' || s.shipment_id END, s.points%s WHERE s.kind = 'points'";
+        "SELECT a.pack_id, coalesce(s.shipment_id, ''), coalesce(s.item_index, -1),"
+        " coalesce(s.question_id, ''), s.points, s.points * s.points, s.points * a.total,"
+        " s.points, s.points%s WHERE s.kind = 'points'";
+static const char score_put[] =
+        "INSERT INTO temp.rep_isum VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 
 /* Items of packs without a key: those seen, ranged by the scores seen. */
 static const char observed_items_sql[] =
-        "INSERT OR IGNORE INTO temp.rep_item(pack_id, ik, label, xmin, xmax, ord)"
-        " SELECT a.pack_id, s.ik, substr(s.ik, 3), NULL, NULL, 1000000"
-        " FROM temp.rep_attempt a JOIN temp.rep_score s ON s.a = a.n"
-        " WHERE a.pack_id NOT IN (SELECT pack_id FROM temp.rep_item) GROUP BY a.pack_id, s.ik";
-
-/* Scores for ids the pack does not have (another version of it) go.
- * Cheaper as one pass after the insert than as a lookup in it. */
-static const char score_prune_sql[] =
-        "DELETE FROM temp.rep_score WHERE NOT EXISTS (SELECT 1 FROM temp.rep_attempt a"
-        " JOIN temp.rep_item it ON it.pack_id = a.pack_id"
-        " WHERE a.n = rep_score.a AND it.ik = rep_score.ik)";
-
+        "INSERT OR IGNORE INTO temp.rep_item(pack_id, sid, idx, qid, label, xmin, xmax, ord)"
+        " SELECT pack_id, sid, idx, qid, CASE WHEN qid <> '' THEN 'question ' || qid"
+        "  WHEN idx >= 0 THEN sid || ' item ' || (idx + 1)"
+        "  ELSE sid || ' (targeting, action)' END, NULL, NULL, 1000000"
+        " FROM temp.rep_isum WHERE pack_id NOT IN (SELECT pack_id FROM temp.rep_item)";
 /* clang-format on */
-
-/* A trainee's weakest indicator (or feature) on a pack: the lowest share
- * of opportunities taken, then the most opportunities, then by id; shown
- * as "id taken/opportunities".  src yields trainee, pack_id, id, opp, hits. */
-#define WEAKEST(kind, src)                                                                         \
-	"INSERT OR IGNORE INTO temp.rep_weak(trainee, pack_id, kind, weak)"                        \
-	" SELECT trainee, pack_id, '" kind "', weak FROM (SELECT trainee, pack_id,"                \
-	" id || ' ' || hits || '/' || opp AS weak,"                                                \
-	" row_number() OVER (PARTITION BY trainee, pack_id ORDER BY 1.0 * hits / opp, opp DESC,"   \
-	" id) AS rk FROM (" src ") WHERE hits < opp) WHERE rk = 1"
-
-/* Opportunities: a key indicator of a shipment whose targeting settled. */
-static const char weak_indicator_sql[] = WEAKEST(
-        "indicator", "SELECT a.trainee, a.pack_id, k.ind AS id, count(*) AS opp, count(f.a) AS hits"
-                     " FROM temp.rep_target t JOIN temp.rep_attempt a ON a.n = t.a"
-                     " JOIN temp.key_ind k ON k.pack_id = a.pack_id AND k.sid = t.sid"
-                     " LEFT JOIN temp.rep_flag f ON f.a = t.a AND f.sid = t.sid AND f.ind = k.ind"
-                     " GROUP BY 1, 2, 3");
-
-/* Opportunities: an evidence feature of an item that got a verdict. */
-static const char weak_feature_sql[] =
-        WEAKEST("feature",
-                "SELECT a.trainee, a.pack_id, e.product || '/' || e.feature AS id,"
-                " count(*) AS opp, count(c.a) AS hits"
-                " FROM temp.rep_verdict v JOIN temp.rep_attempt a ON a.n = v.a"
-                " JOIN temp.key_ev e ON e.pack_id = a.pack_id AND e.sid = v.sid AND e.idx = v.idx"
-                " LEFT JOIN temp.rep_cite c ON c.a = v.a AND c.sid = v.sid AND c.idx = v.idx"
-                "  AND c.feature = e.feature GROUP BY 1, 2, 3");
 
 int report_fail(report *r, const char *fmt, ...)
 {
@@ -227,7 +263,7 @@ static const char *const key_sql[K_COUNT] = {
         [K_ITEM] = "INSERT OR IGNORE INTO temp.key_item VALUES (?1, ?2, ?3, ?4, ?5)",
         [K_EV] = "INSERT OR IGNORE INTO temp.key_ev VALUES (?1, ?2, ?3, ?4, ?5)",
         [K_NAME] = "INSERT OR IGNORE INTO temp.key_name VALUES (?1, ?2, ?3)",
-        [K_RANGE] = "INSERT OR IGNORE INTO temp.rep_item VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        [K_RANGE] = "INSERT OR IGNORE INTO temp.rep_item VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 };
 
 struct keys {
@@ -361,10 +397,10 @@ static void put_pack(struct keys *k, const pack *p, long long *ord)
 			key_put(k, K_IND, "ttt", pid, sid, sh->indicators[i].key.text);
 		long long lo, hi;
 		shipment_range(p, sh, &lo, &hi);
-		char ik[PACK_SLUG_MAX * 2 + 32], label[PACK_SLUG_MAX * 2 + 64];
-		snprintf(ik, sizeof ik, "s:%s", sid);
+		char label[PACK_SLUG_MAX * 2 + 64];
 		snprintf(label, sizeof label, "%s (targeting, action)", sid);
-		key_put(k, K_RANGE, "tttrri", pid, ik, label, (double)lo, (double)hi, (*ord)++);
+		key_put(k, K_RANGE, "ttittrri", pid, sid, -1LL, "", label, (double)lo, (double)hi,
+		        (*ord)++);
 		for (size_t i = 0; i < sh->item_count; i++) {
 			const pack_item *it = &sh->contents[i];
 			bool fake = it->verdict == PACK_VERDICT_COUNTERFEIT;
@@ -374,20 +410,19 @@ static void put_pack(struct keys *k, const pack *p, long long *ord)
 				key_put(k, K_EV, "ttitt", pid, sid, (long long)i,
 				        it->evidence.items[e].text, it->product.text);
 			item_range(p, it, &lo, &hi);
-			snprintf(ik, sizeof ik, "i:%s#%zu", sid, i);
 			snprintf(label, sizeof label, "%s item %zu", sid, i + 1);
-			key_put(k, K_RANGE, "tttrri", pid, ik, label, (double)lo, (double)hi,
-			        (*ord)++);
+			key_put(k, K_RANGE, "ttittrri", pid, sid, (long long)i, "", label,
+			        (double)lo, (double)hi, (*ord)++);
 		}
 	}
 	for (size_t q = 0; q < p->question_count; q++) {
 		const pack_question *qu = &p->questions[q];
-		char ik[PACK_SLUG_MAX + 8], label[PACK_SLUG_MAX + 16];
-		snprintf(ik, sizeof ik, "q:%s", qu->id.text);
+		char label[PACK_SLUG_MAX + 16];
 		snprintf(label, sizeof label, "question %s", qu->id.text);
 		long long hi = max_ll(0, p->scoring.question_correct);
 		long long lo = min_ll(0, p->scoring.question_correct);
-		key_put(k, K_RANGE, "tttrri", pid, ik, label, (double)lo, (double)hi, (*ord)++);
+		key_put(k, K_RANGE, "ttittrri", pid, "", -1LL, qu->id.text, label, (double)lo,
+		        (double)hi, (*ord)++);
 	}
 }
 
@@ -481,51 +516,123 @@ static int exec(report *r, const char *sql, const char *what)
 }
 
 /* The derived tables, built when a view first needs them: a report of
- * one view pays for that view only.  from: the statement has a "%s" for
- * the FROM clause. */
+ * one view pays for that view only.  A step is a statement (with "%s"
+ * for the FROM clause when from is set), or with keys set a pass added up
+ * by report_aggregate() into put. */
+enum step_from { FROM_NONE, FROM_JOIN, FROM_OWN_JOIN };
+
 static const struct {
 	unsigned need;
-	bool from;
+	enum step_from from; /* FROM_OWN_JOIN: the statement meets rep_attempt itself */
 	const char *sql, *what;
+	int keys;
+	const char *ops, *put;
 } steps[] = {
-        {REPORT_NEED_TIME, false, time_sql, "cannot read the times taken"},
-        {REPORT_NEED_TARGET, true, target_sql, "cannot read the targeting"},
-        {REPORT_NEED_FLAG, true, flag_sql, "cannot read the indicators flagged"},
-        {REPORT_NEED_VERDICT, true, verdict_sql, "cannot read the verdicts"},
-        {REPORT_NEED_CITE, true, cite_sql, "cannot read the evidence cited"},
-        {REPORT_NEED_WEAK, false, weak_indicator_sql, "cannot find the weakest indicators"},
-        {REPORT_NEED_WEAK, false, weak_feature_sql, "cannot find the weakest features"},
-        {REPORT_NEED_SCORE, true, score_sql, "cannot score the items"},
-        {REPORT_NEED_SCORE, false, observed_items_sql, "cannot list the items"},
-        {REPORT_NEED_SCORE, false, score_prune_sql, "cannot score the items"},
+        {REPORT_NEED_SCORE, FROM_OWN_JOIN, total_sql, "cannot add up the attempts' scores", 0, NULL,
+         NULL},
+        {REPORT_NEED_SCORE, FROM_JOIN, score_sql, "cannot score the items", 4, "sss<>", score_put},
+        {REPORT_NEED_SCORE, FROM_NONE, observed_items_sql, "cannot list the items", 0, NULL, NULL},
+        {REPORT_NEED_TARGETING, FROM_JOIN, targeting_sql, "cannot read the targeting", 1, "ssss",
+         targeting_put},
+        {REPORT_NEED_INDICATOR, FROM_JOIN, ind_target_sql, "cannot read the targeting", 2, "",
+         ind_target_put},
+        {REPORT_NEED_INDICATOR, FROM_JOIN, ind_flag_sql, "cannot read the indicators flagged", 3,
+         "", ind_flag_put},
+        {REPORT_NEED_FEATURE, FROM_JOIN, feat_verdict_sql, "cannot read the verdicts", 3, "s",
+         feat_verdict_put},
+        {REPORT_NEED_FEATURE, FROM_JOIN, feat_cite_sql, "cannot read the evidence cited", 4, "",
+         feat_cite_put},
+        {REPORT_NEED_GROUP, FROM_JOIN, BY_TARGET_SQL("group", "group_tag"),
+         "cannot read the groups' targeting", 2, "ss", by_target_put},
+        {REPORT_NEED_GROUP, FROM_JOIN, BY_VERDICT_SQL("group", "group_tag"),
+         "cannot read the groups' verdicts", 2, "s", by_verdict_put},
+        {REPORT_NEED_COUNTRY, FROM_JOIN, BY_TARGET_SQL("country", "country"),
+         "cannot read the countries' targeting", 2, "ss", by_target_put},
+        {REPORT_NEED_COUNTRY, FROM_JOIN, BY_VERDICT_SQL("country", "country"),
+         "cannot read the countries' verdicts", 2, "s", by_verdict_put},
 };
 
-static int exec_from(report *r, const char *sql, const char *what)
+static int run_step(report *r, size_t i)
 {
-	/* Both FROM clauses are constants of this file. */
-	char *full = sqlite3_mprintf(sql, r->from);
-	if (!full)
-		return report_fail(r, "out of memory");
-	int rc = exec(r, full, what);
+	const char *sql = steps[i].sql;
+	char *full = NULL;
+	if (steps[i].from != FROM_NONE) {
+		const char *from = steps[i].from == FROM_OWN_JOIN && r->from == from_by_scan
+		                           ? from_scan_only
+		                           : r->from;
+		/* Both FROM clauses are constants of this file. */
+		if (!(full = sqlite3_mprintf(sql, from)))
+			return report_fail(r, "out of memory");
+		sql = full;
+	}
+	report_print_plan(r, sql);
+	int rc;
+	if (steps[i].keys > 0) {
+		const char *timing = getenv("IPR_DRILL_REPORT_TIMING");
+		double t0 = timing ? now_ms() : 0;
+		rc = report_aggregate(r, sql, steps[i].keys, steps[i].ops, steps[i].put);
+		if (timing)
+			fprintf(stderr, "report: %-45s %8.1f ms\n", steps[i].what, now_ms() - t0);
+	} else {
+		rc = exec(r, sql, steps[i].what);
+	}
 	sqlite3_free(full);
 	return rc;
 }
 
+/* The item scores are added up with each attempt's total of all its
+ * points; when some attempt has points for an item its pack as given
+ * lacks, the totals are taken again over the pack's items only and the
+ * sums redone (rare; the figures are exact either way). */
+static int redo_scores_if_stray(report *r)
+{
+	sqlite3_stmt *st = NULL;
+	bool stray = false;
+	int rc = sqlite3_prepare_v2(r->db, stray_items_sql, -1, &st, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		stray = sqlite3_column_int(st, 0) != 0;
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_OK)
+		return report_sql_fail(r, "cannot check the items");
+	if (!stray)
+		return 0;
+	char *total = sqlite3_mprintf(total_kept_sql, r->from);
+	char *score = sqlite3_mprintf(score_sql, r->from);
+	int result = -1;
+	if (!total || !score)
+		report_fail(r, "out of memory");
+	else if (exec(r, "DELETE FROM temp.rep_isum", "cannot score the items") == 0 &&
+	         exec(r, total, "cannot add up the attempts' scores") == 0)
+		result = report_aggregate(r, score, 4, "sss<>", score_put);
+	sqlite3_free(total);
+	sqlite3_free(score);
+	return result;
+}
+
 int report_need(report *r, unsigned need)
 {
-	/* The weakest indicators and features come from all four tables of
-	 * decisions. */
-	if (need & REPORT_NEED_WEAK)
-		need |= REPORT_NEED_TARGET | REPORT_NEED_FLAG | REPORT_NEED_VERDICT |
-		        REPORT_NEED_CITE;
 	unsigned missing = need & ~r->built;
-	for (size_t i = 0; missing && i < sizeof steps / sizeof steps[0]; i++) {
-		if (!(steps[i].need & missing))
-			continue;
-		int rc = steps[i].from ? exec_from(r, steps[i].sql, steps[i].what)
-		                       : exec(r, steps[i].sql, steps[i].what);
-		if (rc != 0)
+	for (size_t i = 0; missing && i < sizeof steps / sizeof steps[0]; i++)
+		if ((steps[i].need & missing) && run_step(r, i) != 0)
 			return -1;
+	if ((missing & REPORT_NEED_SCORE) && redo_scores_if_stray(r) != 0)
+		return -1;
+	if (missing & REPORT_NEED_WEAK) {
+		/* The trainee view reads the attempts per trainee and pack. */
+		if (exec(r,
+		         "CREATE INDEX temp.rep_attempt_by_trainee ON rep_attempt(trainee, pack_id,"
+		         " started_at, uuid)",
+		         "cannot sort the attempts") != 0)
+			return -1;
+		const char *timing = getenv("IPR_DRILL_REPORT_TIMING");
+		double t0 = timing ? now_ms() : 0;
+		if (report_weakest(r) != 0)
+			return -1;
+		if (timing)
+			fprintf(stderr, "report: %-45s %8.1f ms\n",
+			        "weakest indicators and features", now_ms() - t0);
 	}
 	r->built |= need;
 	return 0;
@@ -583,6 +690,7 @@ static int fill(report *r, const pack *const *packs, size_t pack_count, const re
 	bool scan = false;
 	if (read_attempts(r, f, since, until) == 0 && scan_whole_table(r, &scan) == 0) {
 		r->from = scan ? from_by_scan : from_by_index;
+		r->scan = scan;
 		rc = 0;
 	}
 	if (rc == 0)

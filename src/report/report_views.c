@@ -12,8 +12,10 @@
  * Sums run in REAL: points are small integers, so the sums are exact. */
 #include "report_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *const names[REPORT_VIEW_COUNT] = {
         [REPORT_VIEW_TRAINEE] = "trainee",     [REPORT_VIEW_PACK] = "pack",
@@ -53,75 +55,84 @@ bool report_view_parse(const char *name, enum report_view *out)
 	return false;
 }
 
-/* A part's share of its maximum over the attempts, from stage_scores. */
+/* A part's points and maximum summed over the attempts, from
+ * stage_scores, and its share of the maximum.  Twelve paths into the same
+ * text cost about one parse: SQLite's JSON functions keep the last texts
+ * they parsed. */
+#define PART_SUMS(p)                                                                               \
+	"sum(json_extract(ss, '$." p ".score')) AS " p "_sc,"                                      \
+	" sum(json_extract(ss, '$." p ".max')) AS " p "_mx"
 #define PART_PCT(p)                                                                                \
-	"max(CASE WHEN part = '" p "' AND mx > 0 THEN round(100.0 * sc / mx, 1) END) AS " p
+	"CASE WHEN pv." p "_mx > 0 THEN round(100.0 * pv." p "_sc / pv." p "_mx, 1) END AS " p
 
+/* Read in the order of rep_attempt_by_trainee (trainee, pack, start), so
+ * that neither the windows of per nor the groups of pv sort: per numbers
+ * each trainee's attempts at a pack by start, the last is the one whose
+ * number is the count.  The best is the highest share, then the latest,
+ * as the store's "best" filter ranks. */
 /* clang-format off */
 static const char trainee_sql[] =
-        "WITH per AS MATERIALIZED (SELECT a.*,"
-        " first_value(a.score) OVER (PARTITION BY a.trainee, a.pack_id ORDER BY a.pct DESC,"
-        "  a.started_at DESC, a.n) AS best_score,"
-        " first_value(a.pct) OVER (PARTITION BY a.trainee, a.pack_id ORDER BY a.pct DESC,"
-        "  a.started_at DESC, a.n) AS best_pct,"
-        " row_number() OVER (PARTITION BY a.trainee, a.pack_id ORDER BY a.started_at DESC,"
-        "  a.n DESC) AS lr,"
-        " count(*) OVER (PARTITION BY a.trainee, a.pack_id) AS cnt,"
-        " avg(a.time_ms) OVER (PARTITION BY a.trainee, a.pack_id) AS mean_ms,"
-        " group_concat(CAST(round(a.pct) AS INTEGER), ' ') OVER (PARTITION BY a.trainee,"
-        "  a.pack_id ORDER BY a.started_at, a.n ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED"
-        "  FOLLOWING) AS trend"
-        " FROM temp.rep_attempt a),"
-        "parts AS MATERIALIZED (SELECT a.trainee, a.pack_id, j.key AS part,"
-        " sum(json_extract(j.value, '$.score')) AS sc, sum(json_extract(j.value, '$.max')) AS mx"
-        " FROM temp.rep_attempt a, json_each(CASE WHEN json_valid(a.stage_scores)"
-        "  THEN a.stage_scores ELSE '{}' END) j WHERE j.type = 'object' GROUP BY 1, 2, 3),"
+        "WITH per AS MATERIALIZED (SELECT a.trainee, a.organisation, a.country, a.pack_id,"
+        " a.score, a.pct, a.max_score, row_number() OVER w AS rn, count(*) OVER wa AS cnt,"
+        " avg(a.time_ms) OVER wa AS mean_ms,"
+        " group_concat(CAST(round(a.pct) AS INTEGER), ' ') OVER wa AS trend"
+        " FROM temp.rep_attempt a"
+        " WINDOW w AS (PARTITION BY a.trainee, a.pack_id ORDER BY a.started_at, a.uuid),"
+        " wa AS (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)),"
+        "best AS MATERIALIZED (SELECT trainee, pack_id, score, pct FROM (SELECT a.trainee,"
+        " a.pack_id, a.score, a.pct, row_number() OVER (PARTITION BY a.trainee, a.pack_id"
+        " ORDER BY a.pct DESC, a.started_at DESC, a.uuid) AS rk FROM temp.rep_attempt a)"
+        " WHERE rk = 1),"
         "pv AS MATERIALIZED (SELECT trainee, pack_id, "
-        PART_PCT("targeting") ", " PART_PCT("indicators") ", " PART_PCT("verdicts") ", "
-        PART_PCT("evidence") ", " PART_PCT("actions") ", " PART_PCT("questions")
-        " FROM parts GROUP BY 1, 2)"
+        PART_SUMS("targeting") ", " PART_SUMS("indicators") ", " PART_SUMS("verdicts") ", "
+        PART_SUMS("evidence") ", " PART_SUMS("actions") ", " PART_SUMS("questions")
+        " FROM (SELECT a.trainee, a.pack_id, CASE WHEN json_valid(a.stage_scores)"
+        "  THEN a.stage_scores ELSE '{}' END AS ss FROM temp.rep_attempt a)"
+        " GROUP BY trainee, pack_id)"
         "SELECT p.trainee AS trainee, p.organisation AS organisation, p.country AS country,"
-        " p.pack_id AS pack, p.cnt AS attempts, p.best_score AS best,"
-        " round(p.best_pct, 1) AS best_pct,"
+        " p.pack_id AS pack, p.cnt AS attempts, b.score AS best,"
+        " round(b.pct, 1) AS best_pct,"
         " p.score AS last, round(p.pct, 1) AS last_pct, p.max_score AS max,"
         " CASE WHEN p.mean_ms IS NOT NULL THEN printf('%d:%02d',"
         "  CAST(p.mean_ms / 60000 AS INTEGER), CAST(p.mean_ms / 1000 AS INTEGER) % 60) END"
-        "  AS mean_time,"
-        " pv.targeting, pv.indicators, pv.verdicts, pv.evidence, pv.actions, pv.questions,"
+        "  AS mean_time, "
+        PART_PCT("targeting") ", " PART_PCT("indicators") ", " PART_PCT("verdicts") ", "
+        PART_PCT("evidence") ", " PART_PCT("actions") ", " PART_PCT("questions") ","
         " wi1.weak AS weakest_indicator, wf1.weak AS weakest_feature, p.trend AS trend"
         " FROM per p"
+        " JOIN best b ON b.trainee = p.trainee AND b.pack_id = p.pack_id"
         " LEFT JOIN pv ON pv.trainee = p.trainee AND pv.pack_id = p.pack_id"
         " LEFT JOIN temp.rep_weak wi1 ON wi1.trainee = p.trainee AND wi1.pack_id = p.pack_id"
         "  AND wi1.kind = 'indicator'"
         " LEFT JOIN temp.rep_weak wf1 ON wf1.trainee = p.trainee AND wf1.pack_id = p.pack_id"
         "  AND wf1.kind = 'feature'"
-        " WHERE p.lr = 1 ORDER BY p.trainee, p.pack_id";
+        " WHERE p.rn = p.cnt ORDER BY p.trainee, p.pack_id";
 /* clang-format on */
 
-/* rep_score holds the scores an attempt has a record for; every other
+/* rep_isum adds up the scores attempts have a record for; every other
  * item of its pack scored 0, so the sums over all of a pack's attempts
  * are those over the records, and the counts the pack's attempts (issue
  * 5: the zeros are never written out).  Points are integers, so the sums
- * are exact whichever way they are added up. */
-#define PACK_N "pn AS (SELECT pack_id, count(*) AS n FROM temp.rep_attempt GROUP BY pack_id),"
+ * are exact whichever way they are added up.  Items a pack (as given)
+ * does not have, from another version of it, fall out in the join with
+ * rep_item. */
+#define ITEM_SUMS                                                                                  \
+	"items AS (SELECT it.pack_id, it.sid, it.idx, it.qid, it.label, it.ord, it.xmin, it.xmax," \
+	" p.c, coalesce(p.sx, 0.0) AS sx, coalesce(p.sxx, 0.0) AS sxx,"                            \
+	" coalesce(p.sxt, 0.0) AS sxt, p.lo, p.hi FROM temp.rep_item it"                           \
+	" LEFT JOIN temp.rep_isum p ON p.pack_id = it.pack_id AND p.sid = it.sid"                  \
+	"  AND p.idx = it.idx AND p.qid = it.qid),"                                                \
+	"pt AS (SELECT pack_id, count(*) AS n, avg(score) AS mean, avg(pct) AS mean_pct,"          \
+	" avg(max_score) AS mx, sum(total) AS st, sum(total * total) AS stt, min(pct) AS lo,"      \
+	" max(pct) AS hi FROM temp.rep_attempt GROUP BY pack_id),"
 
 static const char pack_sql[] =
-        "WITH tot AS (SELECT s.a, sum(s.x) AS t FROM temp.rep_score s GROUP BY s.a)," PACK_N
-        "pres AS (SELECT a.pack_id, s.ik, sum(s.x) AS sx, sum(s.x * s.x) AS sxx"
-        " FROM temp.rep_score s JOIN temp.rep_attempt a ON a.n = s.a GROUP BY a.pack_id, s.ik),"
-        "items AS (SELECT it.pack_id, it.ik, pn.n, coalesce(p.sx, 0.0) AS sx,"
-        " coalesce(p.sxx, 0.0) AS sxx FROM temp.rep_item it JOIN pn ON pn.pack_id = it.pack_id"
-        " LEFT JOIN pres p ON p.pack_id = it.pack_id AND p.ik = it.ik),"
-        "iv AS (SELECT pack_id, count(*) AS k,"
-        " sum(CASE WHEN n > 1 THEN (sxx - sx * sx / n) / (n - 1) END) AS sv"
-        " FROM items GROUP BY pack_id),"
-        "tv AS (SELECT a.pack_id, count(*) AS n, avg(a.score) AS mean, avg(a.pct) AS mean_pct,"
-        " avg(a.max_score) AS mx, sum(coalesce(t.t, 0)) AS st,"
-        " sum(coalesce(t.t, 0) * coalesce(t.t, 0)) AS stt, min(a.pct) AS lo, max(a.pct) AS hi"
-        " FROM temp.rep_attempt a LEFT JOIN tot t ON t.a = a.n GROUP BY a.pack_id),"
-        "st AS (SELECT tv.*, coalesce(iv.k, 0) AS k, iv.sv,"
-        " CASE WHEN tv.n > 1 THEN max((stt - st * st / n) / (n - 1), 0) END AS vt"
-        " FROM tv LEFT JOIN iv ON iv.pack_id = tv.pack_id),"
+        "WITH " ITEM_SUMS "iv AS (SELECT i.pack_id, count(*) AS k,"
+        " sum(CASE WHEN pt.n > 1 THEN (i.sxx - i.sx * i.sx / pt.n) / (pt.n - 1) END) AS sv"
+        " FROM items i JOIN pt ON pt.pack_id = i.pack_id GROUP BY i.pack_id),"
+        "st AS (SELECT pt.*, coalesce(iv.k, 0) AS k, iv.sv,"
+        " CASE WHEN pt.n > 1 THEN max((stt - st * st / n) / (n - 1), 0) END AS vt"
+        " FROM pt LEFT JOIN iv ON iv.pack_id = pt.pack_id),"
         "al AS (SELECT st.*, CASE WHEN k > 1 AND vt > 0 THEN 100.0 * k / (k - 1) * (1 - sv / vt)"
         " END AS cic FROM st)"
         "SELECT pack_id AS pack, n AS attempts, k AS items, round(mean, 2) AS mean,"
@@ -137,36 +148,25 @@ static const char pack_sql[] =
 /* With y = T - x: sum y = sum T - sum x, sum y^2 = sum T^2 - 2 sum xT +
  * sum x^2, sum xy = sum xT - sum x^2, over the pack's attempts. */
 static const char item_sql[] =
-        "WITH tot AS (SELECT s.a, sum(s.x) AS t FROM temp.rep_score s GROUP BY s.a),"
-        "pt AS (SELECT a.pack_id, count(*) AS n, sum(coalesce(tot.t, 0.0)) AS st,"
-        " sum(coalesce(tot.t, 0.0) * coalesce(tot.t, 0.0)) AS stt"
-        " FROM temp.rep_attempt a LEFT JOIN tot ON tot.a = a.n GROUP BY a.pack_id),"
-        "pres AS (SELECT a.pack_id, s.ik, count(*) AS c, sum(s.x) AS sx, sum(s.x * s.x) AS sxx,"
-        " sum(s.x * tot.t) AS sxt, min(s.x) AS lo, max(s.x) AS hi"
-        " FROM temp.rep_score s JOIN tot ON tot.a = s.a JOIN temp.rep_attempt a ON a.n = s.a"
-        " GROUP BY a.pack_id, s.ik),"
-        "agg AS (SELECT it.pack_id, it.ik, pt.n, coalesce(p.sx, 0.0) AS sx,"
-        " coalesce(p.sxx, 0.0) AS sxx, pt.st - coalesce(p.sx, 0.0) AS sy,"
-        " pt.stt - 2 * coalesce(p.sxt, 0.0) + coalesce(p.sxx, 0.0) AS syy,"
-        " coalesce(p.sxt, 0.0) - coalesce(p.sxx, 0.0) AS sxy,"
-        " CASE WHEN coalesce(p.c, 0) < pt.n THEN min(coalesce(p.lo, 0.0), 0.0) ELSE p.lo END"
-        "  AS lo,"
-        " CASE WHEN coalesce(p.c, 0) < pt.n THEN max(coalesce(p.hi, 0.0), 0.0) ELSE p.hi END"
-        "  AS hi"
-        " FROM temp.rep_item it JOIN pt ON pt.pack_id = it.pack_id"
-        " LEFT JOIN pres p ON p.pack_id = it.pack_id AND p.ik = it.ik),"
-        "st AS (SELECT agg.*, it.label, it.ord, coalesce(it.xmin, lo) AS xmin,"
-        " coalesce(it.xmax, hi) AS xmax,"
+        "WITH " ITEM_SUMS
+        "agg AS (SELECT i.*, pt.n, pt.st - i.sx AS sy, pt.stt - 2 * i.sxt + i.sxx AS syy,"
+        " i.sxt - i.sxx AS sxy,"
+        " CASE WHEN coalesce(i.c, 0) < pt.n THEN min(coalesce(i.lo, 0.0), 0.0) ELSE i.lo END"
+        "  AS lo0,"
+        " CASE WHEN coalesce(i.c, 0) < pt.n THEN max(coalesce(i.hi, 0.0), 0.0) ELSE i.hi END"
+        "  AS hi0"
+        " FROM items i JOIN pt ON pt.pack_id = i.pack_id),"
+        "st AS (SELECT agg.*, coalesce(xmin, lo0) AS xlo, coalesce(xmax, hi0) AS xhi,"
         " CASE WHEN n > 1 THEN max((sxx - sx * sx / n) / (n - 1), 0) END AS vx,"
         " n * sxx - sx * sx AS dx, n * syy - sy * sy AS dy, n * sxy - sx * sy AS cxy"
-        " FROM agg JOIN temp.rep_item it ON it.pack_id = agg.pack_id AND it.ik = agg.ik),"
+        " FROM agg),"
         "fd AS (SELECT st.*,"
-        " CASE WHEN xmax > xmin THEN 100.0 * (sx / n - xmin) / (xmax - xmin) END AS f,"
+        " CASE WHEN xhi > xlo THEN 100.0 * (sx / n - xlo) / (xhi - xlo) END AS f,"
         " CASE WHEN n > 1 AND dx > 0 AND dy > 0 THEN 100.0 * cxy / sqrt(dx * dy) END AS d"
         " FROM st)"
         "SELECT pack_id AS pack, label AS item, n AS attempts, round(sx / n, 2) AS mean,"
-        " xmin AS min, xmax AS max, round(f, 1) AS facility,"
-        " CASE WHEN xmax > xmin AND vx IS NOT NULL THEN round(100.0 * sqrt(vx) / (xmax - xmin),"
+        " xlo AS min, xhi AS max, round(f, 1) AS facility,"
+        " CASE WHEN xhi > xlo AND vx IS NOT NULL THEN round(100.0 * sqrt(vx) / (xhi - xlo),"
         "  1) END AS sd,"
         " round(d, 1) AS discrimination,"
         " CASE WHEN n < 2 THEN 'too few attempts'"
@@ -175,15 +175,12 @@ static const char item_sql[] =
         "  WHEN d < 0 THEN 'REVIEW: negative discrimination'"
         "  WHEN d < 20 THEN 'review: low discrimination'"
         "  WHEN f >= 95 THEN 'very easy' WHEN f <= 5 THEN 'very hard' ELSE '' END AS review"
-        " FROM fd ORDER BY pack_id, ord, ik";
+        " FROM fd ORDER BY pack_id, ord, sid, idx, qid";
 
 static const char targeting_sql[] =
-        "WITH m AS (SELECT a.trainee AS trainee,"
-        " sum(t.examined AND k.fake) AS hits, sum(NOT t.examined AND k.fake) AS misses,"
-        " sum(t.examined AND NOT k.fake) AS false_alarms,"
-        " sum(NOT t.examined AND NOT k.fake) AS clear_releases"
-        " FROM temp.rep_target t JOIN temp.rep_attempt a ON a.n = t.a"
-        " JOIN temp.key_ship k ON k.pack_id = a.pack_id AND k.sid = t.sid GROUP BY a.trainee),"
+        "WITH m AS (SELECT trainee, sum(hits) AS hits, sum(misses) AS misses,"
+        " sum(false_alarms) AS false_alarms, sum(clear_releases) AS clear_releases"
+        " FROM temp.rep_tgt GROUP BY trainee),"
         "u AS (SELECT 0 AS o, * FROM m UNION ALL"
         " SELECT 1, '(all)', sum(hits), sum(misses), sum(false_alarms), sum(clear_releases)"
         " FROM m HAVING count(*) > 0)"
@@ -198,20 +195,16 @@ static const char targeting_sql[] =
         "  AS accuracy"
         " FROM u ORDER BY o, trainee";
 
-/* The indicator and feature views count decisions per shipment or item
- * first and meet the key with those counts: tens of rows per pack rather
- * than one per decision. */
+/* The indicator and feature views meet the key with decisions counted per
+ * shipment or item: tens of rows per pack rather than one per decision. */
 static const char indicator_sql[] =
-        "WITH tc AS (SELECT a.pack_id, t.sid, count(*) AS n FROM temp.rep_target t"
-        " JOIN temp.rep_attempt a ON a.n = t.a GROUP BY 1, 2),"
-        "fc AS (SELECT a.pack_id, f.sid, f.ind, count(*) AS n FROM temp.rep_flag f"
-        " JOIN temp.rep_attempt a ON a.n = f.a WHERE EXISTS (SELECT 1 FROM temp.rep_target t"
-        "  WHERE t.a = f.a AND t.sid = f.sid) GROUP BY 1, 2, 3),"
-        "c AS (SELECT k.ind AS ind, sum(tc.n) AS in_key, 0 AS flagged, 0 AS hits FROM tc"
+        "WITH c AS (SELECT k.ind AS ind, sum(tc.n) AS in_key, 0 AS flagged, 0 AS hits"
+        " FROM temp.rep_ind_tc tc"
         " JOIN temp.key_ship s ON s.pack_id = tc.pack_id AND s.sid = tc.sid"
         " JOIN temp.key_ind k ON k.pack_id = tc.pack_id AND k.sid = tc.sid GROUP BY k.ind"
         " UNION ALL SELECT fc.ind, 0, sum(fc.n), sum(CASE WHEN k.ind IS NOT NULL THEN fc.n"
-        "  ELSE 0 END) FROM fc JOIN temp.key_ship s ON s.pack_id = fc.pack_id AND s.sid = fc.sid"
+        "  ELSE 0 END) FROM temp.rep_ind_fc fc"
+        " JOIN temp.key_ship s ON s.pack_id = fc.pack_id AND s.sid = fc.sid"
         " LEFT JOIN temp.key_ind k ON k.pack_id = fc.pack_id AND k.sid = fc.sid AND k.ind = fc.ind"
         " GROUP BY fc.ind),"
         "g AS (SELECT ind, sum(in_key) AS in_key, sum(flagged) AS flagged, sum(hits) AS hits"
@@ -223,23 +216,17 @@ static const char indicator_sql[] =
         " FROM g LEFT JOIN temp.key_name nm ON nm.kind = 'indicator' AND nm.id = g.ind"
         " ORDER BY g.ind";
 
-/* vc: verdicts per item; cc: citations per item and feature, nv of them
- * on an item that got a verdict. */
+/* vc: verdicts per item; cc: citations per item and feature (the summary
+ * keeps citations only of items that got a verdict). */
 static const char feature_sql[] =
-        "WITH vc AS (SELECT a.pack_id, v.sid, v.idx, count(*) AS n,"
-        " sum(v.v = 'genuine') AS genuine FROM temp.rep_verdict v"
-        " JOIN temp.rep_attempt a ON a.n = v.a GROUP BY 1, 2, 3),"
-        "cc AS (SELECT a.pack_id, c.sid, c.idx, c.feature, count(*) AS n,"
-        " sum(EXISTS (SELECT 1 FROM temp.rep_verdict v WHERE v.a = c.a AND v.sid = c.sid"
-        "  AND v.idx = c.idx)) AS nv FROM temp.rep_cite c JOIN temp.rep_attempt a ON a.n = c.a"
-        " GROUP BY 1, 2, 3, 4),"
-        "c AS (SELECT e.product || '/' || e.feature AS id, sum(vc.n) AS evidence,"
-        " sum(coalesce(cc.nv, 0)) AS cited, sum(vc.genuine) AS passed_genuine, 0 AS false_cites"
-        " FROM temp.key_ev e JOIN vc ON vc.pack_id = e.pack_id AND vc.sid = e.sid"
-        "  AND vc.idx = e.idx"
-        " LEFT JOIN cc ON cc.pack_id = e.pack_id AND cc.sid = e.sid AND cc.idx = e.idx"
-        "  AND cc.feature = e.feature GROUP BY 1"
-        " UNION ALL SELECT k.product || '/' || cc.feature, 0, 0, 0, sum(cc.n) FROM cc"
+        "WITH c AS (SELECT e.product || '/' || e.feature AS id, sum(vc.n) AS evidence,"
+        " sum(coalesce(cc.n, 0)) AS cited, sum(vc.genuine) AS passed_genuine, 0 AS false_cites"
+        " FROM temp.key_ev e JOIN temp.rep_feat_vc vc ON vc.pack_id = e.pack_id"
+        "  AND vc.sid = e.sid AND vc.idx = e.idx"
+        " LEFT JOIN temp.rep_feat_cc cc ON cc.pack_id = e.pack_id AND cc.sid = e.sid"
+        "  AND cc.idx = e.idx AND cc.feature = e.feature GROUP BY 1"
+        " UNION ALL SELECT k.product || '/' || cc.feature, 0, 0, 0, sum(cc.n)"
+        " FROM temp.rep_feat_cc cc"
         " JOIN temp.key_item k ON k.pack_id = cc.pack_id AND k.sid = cc.sid AND k.idx = cc.idx"
         " WHERE NOT EXISTS (SELECT 1 FROM temp.key_ev e WHERE e.pack_id = cc.pack_id"
         "  AND e.sid = cc.sid AND e.idx = cc.idx AND e.feature = cc.feature)"
@@ -255,19 +242,17 @@ static const char feature_sql[] =
         " FROM g LEFT JOIN temp.key_name nm ON nm.kind = 'feature' AND nm.id = g.id"
         " ORDER BY g.id";
 
-/* Groups and countries share one statement; KEY is the grouping column,
- * LABEL the output column's name. */
-#define BY_SQL(KEY, LABEL)                                                                         \
-	"WITH s AS (SELECT " KEY " AS g, count(DISTINCT a.trainee) AS trainees,"                   \
+/* Groups and countries share one statement; DIM names the grouping (as
+ * in rep_by_tg and rep_by_vd), KEY is rep_attempt's column, LABEL the
+ * output column's name. */
+#define BY_SQL(DIM, KEY, LABEL)                                                                    \
+	"WITH s AS (SELECT a." KEY " AS g, count(DISTINCT a.trainee) AS trainees,"                 \
 	" count(*) AS n, avg(a.pct) AS m, sum(a.pct) AS sp, sum(a.pct * a.pct) AS spp,"            \
 	" count(a.pct) AS np, max(a.pct) AS best FROM temp.rep_attempt a GROUP BY 1),"             \
-	"tg AS (SELECT " KEY " AS g, sum(t.examined AND k.fake) AS hits, sum(k.fake) AS fakes"     \
-	" FROM temp.rep_target t JOIN temp.rep_attempt a ON a.n = t.a"                             \
-	" JOIN temp.key_ship k ON k.pack_id = a.pack_id AND k.sid = t.sid GROUP BY 1),"            \
-	"vd AS (SELECT " KEY " AS g, sum((v.v = 'counterfeit') = (k.fake = 1)) AS good,"           \
-	" count(*) AS given FROM temp.rep_verdict v JOIN temp.rep_attempt a ON a.n = v.a"          \
-	" JOIN temp.key_item k ON k.pack_id = a.pack_id AND k.sid = v.sid AND k.idx = v.idx"       \
-	" GROUP BY 1)"                                                                             \
+	"tg AS (SELECT g, sum(hits) AS hits, sum(fakes) AS fakes FROM temp.rep_by_tg"              \
+	" WHERE dim = '" DIM "' GROUP BY g),"                                                      \
+	"vd AS (SELECT g, sum(good) AS good, sum(n) AS given FROM temp.rep_by_vd"                  \
+	" WHERE dim = '" DIM "' GROUP BY g)"                                                       \
 	"SELECT coalesce(s.g, '(none)') AS " LABEL ", s.trainees, s.n AS attempts,"                \
 	" round(s.m, 1) AS mean_pct,"                                                              \
 	" CASE WHEN np > 1 THEN round(sqrt(max((spp - sp * sp / np) / (np - 1), 0)), 1) END"       \
@@ -278,8 +263,8 @@ static const char feature_sql[] =
 	" FROM s LEFT JOIN tg ON tg.g IS s.g LEFT JOIN vd ON vd.g IS s.g"                          \
 	" ORDER BY s.g IS NULL, s.g"
 
-static const char group_sql[] = BY_SQL("a.group_tag", "\"group\"");
-static const char country_sql[] = BY_SQL("a.country", "country");
+static const char group_sql[] = BY_SQL("group", "group_tag", "\"group\"");
+static const char country_sql[] = BY_SQL("country", "country", "country");
 
 static const char *const view_sql[REPORT_VIEW_COUNT] = {
         [REPORT_VIEW_TRAINEE] = trainee_sql,     [REPORT_VIEW_PACK] = pack_sql,
@@ -367,15 +352,14 @@ static const char *const raw_sql[REPORT_VIEW_COUNT] = {
 unsigned report_view_needs(enum report_view v)
 {
 	static const unsigned needs[REPORT_VIEW_COUNT] = {
-	        [REPORT_VIEW_TRAINEE] = REPORT_NEED_TIME | REPORT_NEED_TARGET | REPORT_NEED_FLAG |
-	                                REPORT_NEED_VERDICT | REPORT_NEED_CITE | REPORT_NEED_WEAK,
+	        [REPORT_VIEW_TRAINEE] = REPORT_NEED_WEAK,
 	        [REPORT_VIEW_PACK] = REPORT_NEED_SCORE,
 	        [REPORT_VIEW_ITEM] = REPORT_NEED_SCORE,
-	        [REPORT_VIEW_TARGETING] = REPORT_NEED_TARGET,
-	        [REPORT_VIEW_INDICATOR] = REPORT_NEED_TARGET | REPORT_NEED_FLAG,
-	        [REPORT_VIEW_FEATURE] = REPORT_NEED_VERDICT | REPORT_NEED_CITE,
-	        [REPORT_VIEW_GROUP] = REPORT_NEED_TARGET | REPORT_NEED_VERDICT,
-	        [REPORT_VIEW_COUNTRY] = REPORT_NEED_TARGET | REPORT_NEED_VERDICT,
+	        [REPORT_VIEW_TARGETING] = REPORT_NEED_TARGETING,
+	        [REPORT_VIEW_INDICATOR] = REPORT_NEED_INDICATOR,
+	        [REPORT_VIEW_FEATURE] = REPORT_NEED_FEATURE,
+	        [REPORT_VIEW_GROUP] = REPORT_NEED_GROUP,
+	        [REPORT_VIEW_COUNTRY] = REPORT_NEED_COUNTRY,
 	};
 	return (unsigned)v < REPORT_VIEW_COUNT ? needs[v] : 0;
 }
@@ -492,6 +476,21 @@ int report_table_from_stmt(report *r, sqlite3_stmt *st, enum report_view v, repo
 	return 0;
 }
 
+void report_print_plan(report *r, const char *sql)
+{
+	if (!getenv("IPR_DRILL_REPORT_PLAN"))
+		return;
+	sqlite3_stmt *st = NULL;
+	char *explain = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
+	if (explain && sqlite3_prepare_v2(r->db, explain, -1, &st, NULL) == SQLITE_OK)
+		while (sqlite3_step(st) == SQLITE_ROW)
+			fprintf(stderr, "plan %d %d %s\n", sqlite3_column_int(st, 0),
+			        sqlite3_column_int(st, 1),
+			        (const char *)sqlite3_column_text(st, 3));
+	sqlite3_finalize(st);
+	sqlite3_free(explain);
+}
+
 int report_table_get(report *r, enum report_view v, report_table *out)
 {
 	memset(out, 0, sizeof *out);
@@ -500,24 +499,23 @@ int report_table_get(report *r, enum report_view v, report_table *out)
 	if (report_need(r, report_view_needs(v)) != 0)
 		return -1;
 	sqlite3_stmt *st = NULL;
-	if (getenv("IPR_DRILL_REPORT_PLAN")) {
-		/* The query plan on stderr, for finding a slow view. */
-		char *sql = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", view_sql[v]);
-		if (sql && sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) == SQLITE_OK)
-			while (sqlite3_step(st) == SQLITE_ROW)
-				fprintf(stderr, "plan %d %d %s\n", sqlite3_column_int(st, 0),
-				        sqlite3_column_int(st, 1),
-				        (const char *)sqlite3_column_text(st, 3));
-		sqlite3_finalize(st);
-		sqlite3_free(sql);
-		st = NULL;
-	}
+	report_print_plan(r, view_sql[v]);
 	if (sqlite3_prepare_v2(r->db, view_sql[v], -1, &st, NULL) != SQLITE_OK) {
 		report_sql_fail(r, "cannot prepare the report");
 		sqlite3_finalize(st);
 		return -1;
 	}
+	const char *timing = getenv("IPR_DRILL_REPORT_TIMING");
+	struct timespec t0, t1;
+	if (timing)
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 	int rc = report_table_from_stmt(r, st, v, out);
 	sqlite3_finalize(st);
+	if (timing) {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		fprintf(stderr, "report: view %-40s %8.1f ms\n", names[v],
+		        (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+		                (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	}
 	return rc;
 }

@@ -18,12 +18,14 @@
 
 /* Fills the summary (table scored) of attempt ?1 from its responses, in
  * one statement: per scored unit the sum of its non-zero points (a
- * question's id alone names it, else the shipment and item), then each
- * settlement and verdict record ("target:", "indicators:", "verdict:",
- * "evidence:"), lists split into one row per id.  The conditions are
- * those the reports applied to the responses before the summary: a list
- * that does not make valid JSON (ids are slugs; a doctored file's may
- * not be) gives no rows. */
+ * question's id alone names it, else the shipment and item), then the
+ * settlement and verdict decisions that count, as the trainer's replay
+ * counts them: the first "target:" of a shipment and the first
+ * "verdict:" of an item; the ids of its "indicators:" records for a
+ * shipment so settled and of its "evidence:" records for an item so
+ * judged, each id once.  So a report counts every row it reads, with no
+ * check for repeats.  A list that does not make valid JSON (ids are
+ * slugs; a doctored file's may not be) gives no rows. */
 /* clang-format off */
 #define STORE_SUMMARY_LIST(PREFIX, OFF, COND)                                                      \
 	" SELECT x.seq, j.key, x.shipment_id, x.item_index, j.value FROM ("                        \
@@ -32,11 +34,18 @@
 	"  FROM r WHERE " COND " AND answer GLOB '" PREFIX "') x,"                                 \
 	" json_each(CASE WHEN json_valid(x.list) THEN x.list ELSE '[]' END) j WHERE j.value <> ''"
 
-/* r: the attempt's responses that can give a row, read once. */
+/* r: the attempt's responses that can give a row, read once; tg and vd:
+ * the first settlement of each shipment and verdict of each item.  An id
+ * listed twice keeps its first place (min(seq), then that record's n). */
 #define STORE_SUMMARY_FILL_SQL                                                                     \
 	"WITH r AS MATERIALIZED (SELECT seq, shipment_id, item_index, question_id, answer, points" \
 	" FROM response WHERE attempt_uuid = ?1 AND (points <> 0 OR answer GLOB 'target:*'"        \
-	" OR answer GLOB 'verdict:*' OR answer GLOB 'indicators:*' OR answer GLOB 'evidence:*'))"  \
+	" OR answer GLOB 'verdict:*' OR answer GLOB 'indicators:*' OR answer GLOB 'evidence:*')),"  \
+	"tg AS MATERIALIZED (SELECT min(seq) AS seq, shipment_id, answer FROM r"                   \
+	" WHERE shipment_id IS NOT NULL AND answer GLOB 'target:*' GROUP BY shipment_id),"         \
+	"vd AS MATERIALIZED (SELECT min(seq) AS seq, shipment_id, item_index, answer FROM r"       \
+	" WHERE shipment_id IS NOT NULL AND item_index IS NOT NULL AND answer GLOB 'verdict:*'"    \
+	" GROUP BY shipment_id, item_index)"                                                       \
 	" INSERT INTO scored(kind, attempt_uuid, seq, n, shipment_id, item_index, question_id,"    \
 	" value, points)"                                                                          \
 	" SELECT 'points', ?1, min(seq), 0, sid, idx, question_id, NULL, sum(points) FROM ("       \
@@ -45,16 +54,19 @@
 	"  CASE WHEN question_id IS NULL THEN item_index END AS idx"                               \
 	"  FROM r WHERE points <> 0 AND (question_id IS NOT NULL OR shipment_id IS NOT NULL))"     \
 	" GROUP BY question_id, sid, idx"                                                          \
-	" UNION ALL SELECT 'target', ?1, seq, 0, shipment_id, item_index, NULL,"                   \
-	" substr(answer, 8), 0 FROM r WHERE shipment_id IS NOT NULL AND answer GLOB 'target:*'"    \
+	" UNION ALL SELECT 'target', ?1, seq, 0, shipment_id, NULL, NULL, substr(answer, 8), 0"    \
+	" FROM tg"                                                                                 \
 	" UNION ALL SELECT 'verdict', ?1, seq, 0, shipment_id, item_index, NULL,"                  \
-	" substr(answer, 9), 0 FROM r"                                                             \
-	" WHERE shipment_id IS NOT NULL AND item_index IS NOT NULL AND answer GLOB 'verdict:*'"    \
-	" UNION ALL SELECT 'indicator', ?1, seq, key, shipment_id, item_index, NULL, value, 0"     \
-	" FROM (" STORE_SUMMARY_LIST("indicators:*", "12", "shipment_id IS NOT NULL") ")"         \
-	" UNION ALL SELECT 'evidence', ?1, seq, key, shipment_id, item_index, NULL, value, 0"      \
+	" substr(answer, 9), 0 FROM vd"                                                            \
+	" UNION ALL SELECT 'indicator', ?1, min(seq), key, shipment_id, NULL, NULL, value, 0"      \
+	" FROM (" STORE_SUMMARY_LIST("indicators:*", "12",                                         \
+	        "shipment_id IN (SELECT shipment_id FROM tg)") ")"                                 \
+	" GROUP BY shipment_id, value"                                                             \
+	" UNION ALL SELECT 'evidence', ?1, min(seq), key, shipment_id, item_index, NULL, value, 0" \
 	" FROM (" STORE_SUMMARY_LIST("evidence:*", "10",                                           \
-	        "shipment_id IS NOT NULL AND item_index IS NOT NULL") ")"
+	        "shipment_id IS NOT NULL AND item_index IS NOT NULL"                               \
+	        " AND (shipment_id, item_index) IN (SELECT shipment_id, item_index FROM vd)") ")" \
+	" GROUP BY shipment_id, item_index, value"
 /* clang-format on */
 
 /* Every statement the store runs, prepared once at open. */

@@ -608,14 +608,71 @@ static void test_without_pack(void **state)
 	report_table t;
 	assert_int_equal(report_table_get(f->r, REPORT_VIEW_ITEM, &t), 0);
 	assert_int_equal(t.rows, 5);
-	/* q1 seen from 0 to 5: the same as the key. */
-	long q = find_row(&t, "item", "q1");
+	/* Items are labelled as with the pack: q1 seen from 0 to 5, the same
+	 * as the key. */
+	assert_true(find_row(&t, "item", "S1 (targeting, action)") >= 0);
+	assert_true(find_row(&t, "item", "S1 item 1") >= 0);
+	long q = find_row(&t, "item", "question q1");
 	check_num(&t, q, "facility", 75.0);
 	check_num(&t, q, "discrimination", 9.6);
 	report_table_free(&t);
 	assert_int_equal(report_table_get(f->r, REPORT_VIEW_TARGETING, &t), 0);
 	assert_int_equal(t.rows, 0);
 	report_table_free(&t);
+}
+
+/* Two tables with the same cells. */
+static void assert_same_table(const report_table *a, const report_table *b)
+{
+	assert_int_equal(a->rows, b->rows);
+	assert_int_equal(a->cols, b->cols);
+	for (size_t i = 0; i < a->rows * a->cols; i++) {
+		const report_cell *x = &a->cells[i], *y = &b->cells[i];
+		assert_int_equal(x->type, y->type);
+		if (x->type == REPORT_INT)
+			assert_int_equal(x->i, y->i);
+		else if (x->type == REPORT_REAL)
+			assert_true(x->d == y->d);
+		else if (x->type == REPORT_TEXT)
+			assert_string_equal(x->text, y->text);
+	}
+}
+
+/* Points for an item the pack does not have (from another version of
+ * it) count neither as an item nor in the attempt's total: the analysis
+ * is that of the pack's own items. */
+static void test_stray_item(void **state)
+{
+	struct fx *f = *state;
+	fill_main(f);
+	open_report(f, NULL, true);
+	report_table item, packs;
+	assert_int_equal(report_table_get(f->r, REPORT_VIEW_ITEM, &item), 0);
+	assert_int_equal(report_table_get(f->r, REPORT_VIEW_PACK, &packs), 0);
+	assert_int_equal(sqlite3_exec(store_handle(f->s),
+	                              "INSERT INTO scored SELECT 'points', uuid, 999, 0, 'S1', 7,"
+	                              " NULL, NULL, 4 FROM attempt WHERE status = 'finished'"
+	                              " ORDER BY uuid LIMIT 2",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	open_report(f, NULL, true);
+	report_table item2, packs2;
+	assert_int_equal(report_table_get(f->r, REPORT_VIEW_ITEM, &item2), 0);
+	assert_int_equal(report_table_get(f->r, REPORT_VIEW_PACK, &packs2), 0);
+	assert_same_table(&item, &item2);
+	assert_same_table(&packs, &packs2);
+	report_table_free(&item);
+	report_table_free(&packs);
+	report_table_free(&item2);
+	report_table_free(&packs2);
+	/* Without the pack, the stray item is an item like any other. */
+	open_report(f, NULL, false);
+	assert_int_equal(report_table_get(f->r, REPORT_VIEW_ITEM, &item), 0);
+	assert_int_equal(item.rows, 6);
+	long s = find_row(&item, "item", "S1 item 8");
+	check_num(&item, s, "attempts", 4);
+	check_num(&item, s, "mean", 2.0);
+	report_table_free(&item);
 }
 
 /* Writes the view in fmt to a memory buffer. */
@@ -746,6 +803,7 @@ int main(int argc, char **argv)
 	        cmocka_unit_test_setup_teardown(test_one_attempt, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_all_correct, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_without_pack, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_stray_item, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_escaping, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_text_width, setup, teardown),
 	        cmocka_unit_test(test_names),

@@ -627,6 +627,81 @@ static void test_summary(void **state)
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM scored"), 10);
 }
 
+/* The summary keeps the decisions that count, as the trainer's replay
+ * does: the first settlement of a shipment and verdict of an item; the
+ * flags of a settled shipment and citations of a judged item, each id
+ * once.  A doctored file's repeats and strays give no rows. */
+static void test_summary_first_counts(void **state)
+{
+	struct fixture *f = *state;
+	f->s = open_ok(f->path);
+	int64_t t = 0;
+	char uuid[STORE_UUID_SIZE];
+	assert_int_equal(store_trainee_upsert(f->s, "Rep", NULL, NULL, &t), 0);
+	begin(f->s, t, "p", "practice", uuid);
+	store_response rs[] = {
+	        {.stage = "targeting",
+	         .shipment_id = "S1",
+	         .item_index = -1,
+	         .answer = "target:released"},
+	        {.stage = "targeting",
+	         .shipment_id = "S1",
+	         .item_index = -1,
+	         .answer = "target:examined"},
+	        {.stage = "targeting",
+	         .shipment_id = "S1",
+	         .item_index = -1,
+	         .answer = "indicators:a,b,a"},
+	        {.stage = "targeting",
+	         .shipment_id = "S1",
+	         .item_index = -1,
+	         .answer = "indicators:b,c"},
+	        /* S2 never settled: its flags do not count. */
+	        {.stage = "targeting",
+	         .shipment_id = "S2",
+	         .item_index = -1,
+	         .answer = "indicators:a"},
+	        {.stage = "verdicts",
+	         .shipment_id = "S1",
+	         .item_index = 0,
+	         .answer = "verdict:genuine"},
+	        {.stage = "verdicts",
+	         .shipment_id = "S1",
+	         .item_index = 0,
+	         .answer = "verdict:counterfeit"},
+	        {.stage = "evidence",
+	         .shipment_id = "S1",
+	         .item_index = 0,
+	         .answer = "evidence:f1,f1"},
+	        /* Item 1 never judged: its citations do not count. */
+	        {.stage = "evidence",
+	         .shipment_id = "S1",
+	         .item_index = 1,
+	         .answer = "evidence:f2"},
+	};
+	assert_int_equal(store_responses_add(f->s, uuid, rs, sizeof rs / sizeof rs[0]), 0);
+	finish(f->s, uuid, 0, 40);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM scored WHERE kind = 'target'"), 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM scored WHERE kind = 'target'"
+	                                  " AND value = 'released' AND seq = 1"),
+	                 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM scored WHERE kind = 'verdict'"), 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM scored WHERE kind = 'verdict'"
+	                                  " AND value = 'genuine'"),
+	                 1);
+	/* a, b from the first list, c from the second; a once. */
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM scored WHERE kind = 'indicator'"),
+	                 3);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM scored WHERE kind = 'indicator'"
+	                                  " AND shipment_id = 'S1' AND value IN ('a', 'b', 'c')"),
+	                 3);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM scored WHERE kind = 'evidence'"),
+	                 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM scored WHERE kind = 'evidence'"
+	                                  " AND item_index = 0 AND value = 'f1'"),
+	                 1);
+}
+
 static void test_bad_input(void **state)
 {
 	struct fixture *f = *state;
@@ -957,6 +1032,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_batch_and_part, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_summary, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_summary_first_counts, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_resume_listing, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_best_score, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_random_bytes_file, setup, teardown),
