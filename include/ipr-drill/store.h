@@ -174,6 +174,10 @@ int store_attempt_finish(store *s, const char *attempt_uuid, int64_t score, int6
  * code of the failed step (the transaction is then to be rolled back). */
 int store_summary_refresh(store *s, const char *attempt_uuid);
 
+/* store_summary_refresh() for count attempts at once, in two statements
+ * whatever the count (a merge's thousands of attempts). */
+int store_summaries_refresh(store *s, const char *const *uuids, size_t count);
+
 /* Marks an in-progress attempt abandoned (the trainee chose not to resume
  * it).  Fails as store_attempt_finish(). */
 int store_attempt_abandon(store *s, const char *attempt_uuid);

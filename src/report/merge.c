@@ -402,6 +402,37 @@ static int merge_attempt(struct merge *m, sqlite3_stmt *a)
 	return 0;
 }
 
+/* The uuids of the attempts a merge added or updated. */
+struct changed {
+	char **uuids;
+	size_t count, cap;
+};
+
+static bool changed_add(struct changed *c, const char *uuid)
+{
+	if (c->count == c->cap) {
+		size_t ncap = c->cap ? c->cap * 2 : 64;
+		if (ncap > SIZE_MAX / sizeof *c->uuids)
+			return false;
+		char **n = realloc(c->uuids, ncap * sizeof *n);
+		if (!n)
+			return false;
+		c->uuids = n;
+		c->cap = ncap;
+	}
+	if (!(c->uuids[c->count] = strdup(uuid)))
+		return false;
+	c->count++;
+	return true;
+}
+
+static void changed_free(struct changed *c)
+{
+	for (size_t i = 0; i < c->count; i++)
+		free(c->uuids[i]);
+	free(c->uuids);
+}
+
 static int merge_all(struct merge *m)
 {
 	for (int i = 0; i < D_COUNT; i++) {
@@ -422,20 +453,19 @@ static int merge_all(struct merge *m)
 	 * trainer is still writing to it. */
 	rc = sqlite3_exec(m->src, "BEGIN", NULL, NULL, NULL);
 	int result = 0;
+	struct changed changed = {0};
 	while (rc == SQLITE_OK || rc == SQLITE_ROW) {
 		if ((rc = sqlite3_step(a)) != SQLITE_ROW)
 			break;
-		int64_t changed = m->st.attempts_added + m->st.attempts_updated;
+		int64_t before = m->st.attempts_added + m->st.attempts_updated;
 		if (merge_attempt(m, a) != 0) {
 			result = -1;
 			break;
 		}
-		/* An attempt added or updated gets its summary for the reports
-		 * (issue 5) from the responses now in the destination. */
 		const char *uuid = (const char *)sqlite3_column_text(a, A_UUID);
-		if (m->st.attempts_added + m->st.attempts_updated != changed && uuid &&
-		    (rc = store_summary_refresh(m->dest, uuid)) != SQLITE_OK) {
-			result = dst_error(m, rc, "attempt summary");
+		if (m->st.attempts_added + m->st.attempts_updated != before && uuid &&
+		    !changed_add(&changed, uuid)) {
+			result = fail(m, "out of memory while merging %s", m->src_path);
 			break;
 		}
 	}
@@ -443,6 +473,13 @@ static int merge_all(struct merge *m)
 		result = fail(m, "cannot read %s: %s", m->src_path, sqlite3_errmsg(m->src));
 	sqlite3_finalize(a);
 	sqlite3_exec(m->src, "COMMIT", NULL, NULL, NULL);
+	/* The attempts added or updated get their summaries for the reports
+	 * (issue 5) from the responses now in the destination, all at once. */
+	if (result == 0 && changed.count > 0 &&
+	    (rc = store_summaries_refresh(m->dest, (const char *const *)changed.uuids,
+	                                  changed.count)) != SQLITE_OK)
+		result = dst_error(m, rc, "attempt summaries");
+	changed_free(&changed);
 	return result;
 }
 

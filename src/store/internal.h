@@ -16,8 +16,10 @@
 /* The current time as SQL: ISO 8601 UTC with milliseconds. */
 #define STORE_NOW_SQL "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 
-/* Fills the summary (table scored) of attempt ?1 from its responses, in
- * one statement: per scored unit the sum of its non-zero points (a
+/* Fills the summary (table scored) of the finished attempts among those
+ * whose uuids the JSON array ?1 lists, from their responses, in one
+ * statement (a merge of thousands of attempts pays for one statement, not
+ * one per attempt): per scored unit the sum of its non-zero points (a
  * question's id alone names it, else the shipment and item), then the
  * settlement and verdict decisions that count, as the trainer's replay
  * counts them: the first "target:" of a shipment and the first
@@ -28,45 +30,49 @@
  * slugs; a doctored file's may not be) gives no rows. */
 /* clang-format off */
 #define STORE_SUMMARY_LIST(PREFIX, OFF, COND)                                                      \
-	" SELECT x.seq, j.key, x.shipment_id, x.item_index, j.value FROM ("                        \
-	"  SELECT seq, shipment_id, item_index,"                                                   \
+	" SELECT x.u, x.seq, j.key, x.shipment_id, x.item_index, j.value FROM ("                   \
+	"  SELECT u, seq, shipment_id, item_index,"                                                \
 	"  '[\"' || replace(substr(answer, " OFF "), ',', '\",\"') || '\"]' AS list"               \
 	"  FROM r WHERE " COND " AND answer GLOB '" PREFIX "') x,"                                 \
 	" json_each(CASE WHEN json_valid(x.list) THEN x.list ELSE '[]' END) j WHERE j.value <> ''"
 
-/* r: the attempt's responses that can give a row, read once; tg and vd:
- * the first settlement of each shipment and verdict of each item.  An id
- * listed twice keeps its first place (min(seq), then that record's n). */
+/* r: the responses that can give a row, read once (u: the attempt); tg
+ * and vd: the first settlement of each shipment and verdict of each item.
+ * An id listed twice keeps its first place (min(seq), then that record's
+ * n). */
 #define STORE_SUMMARY_FILL_SQL                                                                     \
-	"WITH r AS MATERIALIZED (SELECT seq, shipment_id, item_index, question_id, answer, points" \
-	" FROM response WHERE attempt_uuid = ?1 AND (points <> 0 OR answer GLOB 'target:*'"        \
-	" OR answer GLOB 'verdict:*' OR answer GLOB 'indicators:*' OR answer GLOB 'evidence:*')),"  \
-	"tg AS MATERIALIZED (SELECT min(seq) AS seq, shipment_id, answer FROM r"                   \
-	" WHERE shipment_id IS NOT NULL AND answer GLOB 'target:*' GROUP BY shipment_id),"         \
-	"vd AS MATERIALIZED (SELECT min(seq) AS seq, shipment_id, item_index, answer FROM r"       \
+	"WITH r AS MATERIALIZED (SELECT attempt_uuid AS u, seq, shipment_id, item_index,"         \
+	" question_id, answer, points FROM response WHERE attempt_uuid IN (SELECT a.uuid"          \
+	"  FROM json_each(?1) l JOIN attempt a ON a.uuid = l.value WHERE a.status = 'finished')"   \
+	" AND (points <> 0 OR answer GLOB 'target:*' OR answer GLOB 'verdict:*'"                   \
+	"  OR answer GLOB 'indicators:*' OR answer GLOB 'evidence:*')),"                           \
+	"tg AS MATERIALIZED (SELECT u, min(seq) AS seq, shipment_id, answer FROM r"                \
+	" WHERE shipment_id IS NOT NULL AND answer GLOB 'target:*' GROUP BY u, shipment_id),"      \
+	"vd AS MATERIALIZED (SELECT u, min(seq) AS seq, shipment_id, item_index, answer FROM r"    \
 	" WHERE shipment_id IS NOT NULL AND item_index IS NOT NULL AND answer GLOB 'verdict:*'"    \
-	" GROUP BY shipment_id, item_index)"                                                       \
+	" GROUP BY u, shipment_id, item_index)"                                                    \
 	" INSERT INTO scored(kind, attempt_uuid, seq, n, shipment_id, item_index, question_id,"    \
 	" value, points)"                                                                          \
-	" SELECT 'points', ?1, min(seq), 0, sid, idx, question_id, NULL, sum(points) FROM ("       \
-	"  SELECT seq, question_id, points,"                                                       \
+	" SELECT 'points', u, min(seq), 0, sid, idx, question_id, NULL, sum(points) FROM ("        \
+	"  SELECT u, seq, question_id, points,"                                                    \
 	"  CASE WHEN question_id IS NULL THEN shipment_id END AS sid,"                             \
 	"  CASE WHEN question_id IS NULL THEN item_index END AS idx"                               \
 	"  FROM r WHERE points <> 0 AND (question_id IS NOT NULL OR shipment_id IS NOT NULL))"     \
-	" GROUP BY question_id, sid, idx"                                                          \
-	" UNION ALL SELECT 'target', ?1, seq, 0, shipment_id, NULL, NULL, substr(answer, 8), 0"    \
+	" GROUP BY u, question_id, sid, idx"                                                       \
+	" UNION ALL SELECT 'target', u, seq, 0, shipment_id, NULL, NULL, substr(answer, 8), 0"     \
 	" FROM tg"                                                                                 \
-	" UNION ALL SELECT 'verdict', ?1, seq, 0, shipment_id, item_index, NULL,"                  \
+	" UNION ALL SELECT 'verdict', u, seq, 0, shipment_id, item_index, NULL,"                   \
 	" substr(answer, 9), 0 FROM vd"                                                            \
-	" UNION ALL SELECT 'indicator', ?1, min(seq), key, shipment_id, NULL, NULL, value, 0"      \
+	" UNION ALL SELECT 'indicator', u, min(seq), key, shipment_id, NULL, NULL, value, 0"       \
 	" FROM (" STORE_SUMMARY_LIST("indicators:*", "12",                                         \
-	        "shipment_id IN (SELECT shipment_id FROM tg)") ")"                                 \
-	" GROUP BY shipment_id, value"                                                             \
-	" UNION ALL SELECT 'evidence', ?1, min(seq), key, shipment_id, item_index, NULL, value, 0" \
+	        "(u, shipment_id) IN (SELECT u, shipment_id FROM tg)") ")"                         \
+	" GROUP BY u, shipment_id, value"                                                          \
+	" UNION ALL SELECT 'evidence', u, min(seq), key, shipment_id, item_index, NULL, value, 0"  \
 	" FROM (" STORE_SUMMARY_LIST("evidence:*", "10",                                           \
 	        "shipment_id IS NOT NULL AND item_index IS NOT NULL"                               \
-	        " AND (shipment_id, item_index) IN (SELECT shipment_id, item_index FROM vd)") ")" \
-	" GROUP BY shipment_id, item_index, value"
+	        " AND (u, shipment_id, item_index) IN (SELECT u, shipment_id, item_index FROM vd)") \
+	")"                                                                                        \
+	" GROUP BY u, shipment_id, item_index, value"
 /* clang-format on */
 
 /* Every statement the store runs, prepared once at open. */

@@ -162,7 +162,8 @@ static const char *const stmt_sql[ST_COUNT] = {
                     " ORDER BY (CASE WHEN max_score > 0 THEN CAST(score AS REAL) / max_score"
                     " ELSE 0.0 END) DESC, score DESC, ended_at LIMIT 1",
         [ST_SUMMARY_CLEAR] = "DELETE FROM scored WHERE kind IN ('points', 'target', 'indicator',"
-                             " 'verdict', 'evidence') AND attempt_uuid = ?1",
+                             " 'verdict', 'evidence')"
+                             " AND attempt_uuid IN (SELECT value FROM json_each(?1))",
         [ST_SUMMARY_FILL] = STORE_SUMMARY_FILL_SQL,
         [ST_INTEGRITY] = "PRAGMA integrity_check",
         [ST_FK_CHECK] = "PRAGMA foreign_key_check",

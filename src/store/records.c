@@ -317,29 +317,43 @@ static int attempt_finish_fn(store *s, void *ctx)
 	return f->abandon ? SQLITE_OK : store_summary_refresh(s, f->uuid);
 }
 
+int store_summaries_refresh(store *s, const char *const *uuids, size_t count)
+{
+	/* The uuids as a JSON array for json_each(): quotes and backslashes
+	 * escaped (a merged file's uuids are checked for control characters
+	 * and length only). */
+	sqlite3_str *list = sqlite3_str_new(s->db);
+	sqlite3_str_appendchar(list, 1, '[');
+	for (size_t i = 0; i < count; i++) {
+		sqlite3_str_appendall(list, i ? ",\"" : "\"");
+		for (const char *p = uuids[i]; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				sqlite3_str_appendchar(list, 1, '\\');
+			sqlite3_str_appendchar(list, 1, *p);
+		}
+		sqlite3_str_appendchar(list, 1, '"');
+	}
+	sqlite3_str_appendchar(list, 1, ']');
+	int rc = sqlite3_str_errcode(list);
+	char *json = sqlite3_str_finish(list);
+	if (rc != SQLITE_OK || !json) {
+		sqlite3_free(json);
+		return rc != SQLITE_OK ? rc : SQLITE_NOMEM;
+	}
+	for (int i = 0; i < 2 && rc == SQLITE_OK; i++) {
+		sqlite3_stmt *st = s->stmt[i == 0 ? ST_SUMMARY_CLEAR : ST_SUMMARY_FILL];
+		sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		store_stmt_done(st);
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+	}
+	sqlite3_free(json);
+	return rc;
+}
+
 int store_summary_refresh(store *s, const char *attempt_uuid)
 {
-	sqlite3_stmt *st = s->stmt[ST_SUMMARY_CLEAR];
-	sqlite3_bind_text(st, 1, attempt_uuid, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	store_stmt_done(st);
-	if (rc != SQLITE_DONE)
-		return rc;
-	st = s->stmt[ST_ATTEMPT_STATUS];
-	sqlite3_bind_text(st, 1, attempt_uuid, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	bool finished = rc == SQLITE_ROW && sqlite3_column_text(st, 0) &&
-	                strcmp((const char *)sqlite3_column_text(st, 0), "finished") == 0;
-	store_stmt_done(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return rc;
-	if (!finished)
-		return SQLITE_OK;
-	st = s->stmt[ST_SUMMARY_FILL];
-	sqlite3_bind_text(st, 1, attempt_uuid, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	store_stmt_done(st);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	return store_summaries_refresh(s, &attempt_uuid, 1);
 }
 
 static bool stage_name_ok(const char *n)

@@ -702,6 +702,49 @@ static void test_summary_first_counts(void **state)
 	                 1);
 }
 
+/* Many attempts refreshed at once (a merge) give the rows one by one
+ * would; attempts not finished, unknown uuids and one with a quote in it
+ * give none. */
+static void test_summaries_many(void **state)
+{
+	struct fixture *f = *state;
+	f->s = open_ok(f->path);
+	int64_t t = 0;
+	char u[3][STORE_UUID_SIZE];
+	assert_int_equal(store_trainee_upsert(f->s, "Many", NULL, NULL, &t), 0);
+	store_response rs[] = {
+	        {.stage = "targeting",
+	         .shipment_id = "S1",
+	         .item_index = -1,
+	         .answer = "target:examined",
+	         .points = 10},
+	        {.stage = "targeting",
+	         .shipment_id = "S1",
+	         .item_index = -1,
+	         .answer = "indicators:a,b",
+	         .points = 2},
+	        {.stage = "verdicts",
+	         .shipment_id = "S1",
+	         .item_index = 0,
+	         .answer = "verdict:counterfeit",
+	         .points = 10},
+	};
+	for (int i = 0; i < 3; i++) {
+		begin(f->s, t, "p", "practice", u[i]);
+		assert_int_equal(store_responses_add(f->s, u[i], rs, 3), 0);
+	}
+	finish(f->s, u[0], 22, 40);
+	finish(f->s, u[1], 22, 40);
+	/* 2 points rows (shipment, item), a target, 2 flags, a verdict. */
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM scored"), 12);
+	const char *all[] = {u[0], u[1], u[2], "no-such-attempt", "a\"b\\c"};
+	assert_int_equal(store_summaries_refresh(f->s, all, 5), SQLITE_OK);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM scored"), 12);
+	assert_int_equal(sql_int(f->path, "SELECT count(DISTINCT attempt_uuid) FROM scored"), 2);
+	assert_int_equal(store_summaries_refresh(f->s, all, 0), SQLITE_OK);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM scored"), 12);
+}
+
 static void test_bad_input(void **state)
 {
 	struct fixture *f = *state;
@@ -1033,6 +1076,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_batch_and_part, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_summary, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_summary_first_counts, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_summaries_many, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_resume_listing, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_best_score, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_random_bytes_file, setup, teardown),
