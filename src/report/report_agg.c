@@ -23,12 +23,23 @@ struct agg_group {
 	int64_t v[AGG_MAX_VALUES];
 };
 
+/* The report's attempts by uuid, each with its columns (attempt_cols of
+ * rep_attempt) serialized as a key's start. */
+struct attempts {
+	report_hash uuids;
+	size_t *off, *len; /* per attempt: its columns in cols */
+	size_t cap;
+	unsigned char *cols;
+	size_t cols_len, cols_cap;
+};
+
 struct agg {
 	report_hash keys;
 	struct agg_group *groups;
 	size_t group_cap;
 	unsigned char *scratch; /* the current row's key */
 	size_t scratch_len, scratch_cap;
+	struct attempts att;
 };
 
 static void agg_free(struct agg *a)
@@ -36,6 +47,10 @@ static void agg_free(struct agg *a)
 	report_hash_free(&a->keys);
 	free(a->groups);
 	free(a->scratch);
+	report_hash_free(&a->att.uuids);
+	free(a->att.off);
+	free(a->att.len);
+	free(a->att.cols);
 }
 
 static bool put_bytes(struct agg *a, const void *p, size_t n)
@@ -90,6 +105,68 @@ static struct agg_group *find_group(struct agg *a)
 	if (added)
 		a->groups[i] = (struct agg_group){0};
 	return &a->groups[i];
+}
+
+/* Reads uuid and attempt_cols of every attempt of the report.  Returns
+ * an SQLite result code; SQLITE_NOMEM when memory runs out. */
+static int load_attempts(report *r, struct agg *a, const char *attempt_cols)
+{
+	char *sql = sqlite3_mprintf("SELECT uuid, %s FROM temp.rep_attempt", attempt_cols);
+	if (!sql)
+		return SQLITE_NOMEM;
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(r->db, sql, -1, &st, NULL);
+	sqlite3_free(sql);
+	struct attempts *t = &a->att;
+	void **arrays[] = {(void **)&t->off, (void **)&t->len};
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = SQLITE_NOMEM;
+		a->scratch_len = 0;
+		bool ok = true;
+		for (int c = 1; ok && c < sqlite3_column_count(st); c++)
+			ok = put_column(a, st, c);
+		const unsigned char *uuid = sqlite3_column_text(st, 0);
+		size_t uuid_len = (size_t)sqlite3_column_bytes(st, 0);
+		bool added;
+		size_t i =
+		        ok && uuid ? report_hash_put(&t->uuids, uuid, uuid_len, &added) : SIZE_MAX;
+		if (i == SIZE_MAX || !report_arrays_fit(arrays, 2, &t->cap, sizeof(size_t), i) ||
+		    !report_bytes_reserve(&t->cols, &t->cols_cap, t->cols_len, a->scratch_len))
+			break;
+		memcpy(t->cols + t->cols_len, a->scratch, a->scratch_len);
+		t->off[i] = t->cols_len;
+		t->len[i] = a->scratch_len;
+		t->cols_len += a->scratch_len;
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Starts the key of a row whose first column is an attempt's uuid with
+ * that attempt's columns: 1, or 0 when the attempt is not the report's,
+ * -1 when memory runs out.  *last is the previous row's attempt: an
+ * attempt's rows are adjacent, so most rows need no lookup. */
+static int put_attempt(struct agg *a, sqlite3_stmt *st, size_t *last)
+{
+	const unsigned char *uuid = sqlite3_column_text(st, 0);
+	size_t len = (size_t)sqlite3_column_bytes(st, 0);
+	if (!uuid)
+		return 0;
+	size_t i = *last;
+	if (i != SIZE_MAX) {
+		size_t klen;
+		const unsigned char *k = report_hash_key(&a->att.uuids, i, &klen);
+		if (klen != len || memcmp(k, uuid, len) != 0)
+			i = SIZE_MAX;
+	}
+	if (i == SIZE_MAX)
+		i = report_hash_get(&a->att.uuids, uuid, len);
+	*last = i;
+	if (i == SIZE_MAX)
+		return 0;
+	a->scratch_len = 0;
+	return put_bytes(a, a->att.cols + a->att.off[i], a->att.len[i]) ? 1 : -1;
 }
 
 /* Adds the row's values to its group: 's' sum, '<' min, '>' max. */
@@ -174,8 +251,8 @@ static int write_groups(report *r, const struct agg *a, const char *insert_sql, 
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
-int report_aggregate(report *r, const char *select_sql, int keys, const char *ops,
-                     const char *insert_sql)
+int report_aggregate(report *r, const char *select_sql, const char *attempt_cols, int keys,
+                     const char *ops, const char *insert_sql)
 {
 	size_t nval = strlen(ops);
 	if (keys < 1 || nval > AGG_MAX_VALUES)
@@ -190,13 +267,28 @@ int report_aggregate(report *r, const char *select_sql, int keys, const char *op
 		return report_fail(r, "internal error: a report's grouping is malformed");
 	}
 	struct agg a = {0};
-	int rc = SQLITE_OK;
+	int rc = attempt_cols ? load_attempts(r, &a, attempt_cols) : SQLITE_OK;
+	if (rc != SQLITE_OK) {
+		sqlite3_finalize(st);
+		agg_free(&a);
+		return rc == SQLITE_NOMEM
+		               ? report_fail(r, "out of memory while adding up the results")
+		               : report_sql_fail(r, "cannot read the attempts");
+	}
 	bool ok = true, too_large = false;
-	size_t rows = 0;
+	size_t rows = 0, last = SIZE_MAX;
 	while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		rows++;
 		a.scratch_len = 0;
-		for (int c = 0; ok && c < keys; c++)
+		int first = 0;
+		if (attempt_cols) {
+			int in = put_attempt(&a, st, &last);
+			if (in == 0)
+				continue;
+			ok = in > 0;
+			first = 1;
+		}
+		for (int c = first; ok && c < keys; c++)
 			ok = put_column(&a, st, c);
 		struct agg_group *g = ok ? find_group(&a) : NULL;
 		ok = g != NULL;

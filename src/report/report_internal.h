@@ -15,7 +15,7 @@
 enum report_need_flags {
 	REPORT_NEED_WEAK = 1u << 0,      /* rep_weak: trainee */
 	REPORT_NEED_SCORE = 1u << 1,     /* rep_attempt.total, rep_isum, rep_item: pack, item */
-	REPORT_NEED_TARGETING = 1u << 2, /* rep_tgt */
+	REPORT_NEED_TARGETING = 1u << 2, /* rep_tgt (report_targeting()) */
 	REPORT_NEED_INDICATOR = 1u << 3, /* rep_ind_tc, rep_ind_fc */
 	REPORT_NEED_FEATURE = 1u << 4,   /* rep_feat_vc, rep_feat_cc */
 	REPORT_NEED_GROUP = 1u << 5,     /* rep_by_tg, rep_by_vd (dim 'group') */
@@ -75,14 +75,23 @@ bool report_arrays_fit(void **arrays[], size_t n, size_t *cap, size_t size, size
 /* Groups the rows of select_sql by their first `keys` columns and inserts
  * one row per group with insert_sql: the key columns, the group's row
  * count, then one figure per following column, as ops says ('s' sum, '<'
- * minimum, '>' maximum; integers).  Hashing, where SQLite's GROUP BY would
- * sort every row (report_agg.c).  Fails with r->err set. */
-int report_aggregate(report *r, const char *select_sql, int keys, const char *ops,
-                     const char *insert_sql);
+ * minimum, '>' maximum; integers).  With attempt_cols (columns of
+ * rep_attempt, e.g. "trainee, pack_id"), the first column is an attempt's
+ * uuid: it stands for those columns of the attempt (the key and the
+ * INSERT's values start with them), found by hashing rather than by a
+ * join per row, and rows of attempts not in rep_attempt are passed over.
+ * Hashing, where SQLite's GROUP BY would sort every row (report_agg.c).
+ * Fails with r->err set. */
+int report_aggregate(report *r, const char *select_sql, const char *attempt_cols, int keys,
+                     const char *ops, const char *insert_sql);
 
 /* Fills temp.rep_weak: each trainee's weakest indicator and feature per
- * pack (report_weak.c).  Fails with r->err set. */
+ * pack (report_scan.c).  Fails with r->err set. */
 int report_weakest(report *r);
+
+/* Fills temp.rep_tgt: each trainee's settlements per pack against the key
+ * (report_scan.c).  Fails with r->err set. */
+int report_targeting(report *r);
 
 /* IPR_DRILL_REPORT_PLAN=1 prints sql's query plan on stderr (for finding
  * a slow view or step). */

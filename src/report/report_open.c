@@ -54,21 +54,23 @@ static const char schema_sql[] = DROP_TEMP_TABLES
         " organisation TEXT, country TEXT, pack_id TEXT NOT NULL, group_tag TEXT,"
         " started_at TEXT NOT NULL, score INTEGER, max_score INTEGER, pct REAL,"
         " stage_scores TEXT, time_ms INTEGER, total REAL NOT NULL DEFAULT 0) WITHOUT ROWID;"
-        /* Targeting per trainee: shipments settled against the key. */
-        "CREATE TEMP TABLE rep_tgt(trainee TEXT, n INTEGER, hits INTEGER, misses INTEGER,"
+        /* Settlements per trainee and pack against the key. */
+        "CREATE TEMP TABLE rep_tgt(trainee TEXT, pack_id TEXT, hits INTEGER, misses INTEGER,"
         " false_alarms INTEGER, clear_releases INTEGER);"
         /* Settlements per shipment; flags per shipment and indicator. */
-        "CREATE TEMP TABLE rep_ind_tc(pack_id TEXT, sid TEXT, n INTEGER);"
+        "CREATE TEMP TABLE rep_ind_tc(pack_id TEXT, sid TEXT, examined INTEGER, n INTEGER);"
         "CREATE TEMP TABLE rep_ind_fc(pack_id TEXT, sid TEXT, ind TEXT, n INTEGER);"
         /* Verdicts per item; citations per item and feature. */
-        "CREATE TEMP TABLE rep_feat_vc(pack_id TEXT, sid TEXT, idx INTEGER, n INTEGER,"
-        " genuine INTEGER);"
+        "CREATE TEMP TABLE rep_feat_vc(pack_id TEXT, sid TEXT, idx INTEGER, v TEXT,"
+        " n INTEGER);"
         "CREATE TEMP TABLE rep_feat_cc(pack_id TEXT, sid TEXT, idx INTEGER, feature TEXT,"
         " n INTEGER);"
-        /* Per group or country (dim): counterfeit shipments and those
-         * examined; verdicts and those right. */
-        "CREATE TEMP TABLE rep_by_tg(dim TEXT, g TEXT, n INTEGER, hits INTEGER, fakes INTEGER);"
-        "CREATE TEMP TABLE rep_by_vd(dim TEXT, g TEXT, n INTEGER, good INTEGER);"
+        /* Per group or country (dim): settlements per shipment and
+         * examined or not; verdicts per item and verdict. */
+        "CREATE TEMP TABLE rep_by_tg(dim TEXT, g TEXT, pack_id TEXT, sid TEXT,"
+        " examined INTEGER, n INTEGER);"
+        "CREATE TEMP TABLE rep_by_vd(dim TEXT, g TEXT, pack_id TEXT, sid TEXT, idx INTEGER,"
+        " v TEXT, n INTEGER);"
         /* Each trainee's weakest indicator and feature per pack. */
         "CREATE TEMP TABLE rep_weak(trainee TEXT, pack_id TEXT, kind TEXT, weak TEXT,"
         " PRIMARY KEY (trainee, pack_id, kind)) WITHOUT ROWID;"
@@ -134,55 +136,46 @@ static const char attempts_sql[] =
  * when a regrade rewrites them, so reading them at different moments
  * gives the same rows.  The summary holds only the decisions that count
  * (the first of each, lists without repeats), so every row is counted.
- * FROM (each "%s") is one of two joins: through the summary's key (kind,
- * attempt) when the filter keeps few attempts, or one pass over the range
- * of the kind read, each row's attempt found by its uuid, when it keeps
- * many.  The key tables are met in the same pass. */
+ * FROM (each "%s") is one of two: through the summary's key (kind,
+ * attempt) when the filter keeps few attempts, or the whole range of the
+ * kind read when it keeps many.  A pass that starts with the attempt's
+ * uuid gets the attempt's columns from report_aggregate() (by hashing,
+ * cheaper than a join per row, and rows of other attempts are passed
+ * over); the answer key is met afterwards, by the views, in the groups. */
 static const char from_by_index[] =
         " FROM temp.rep_attempt a JOIN scored s ON s.attempt_uuid = a.uuid";
 static const char from_by_scan[] =
         " FROM scored s CROSS JOIN temp.rep_attempt a ON a.uuid = s.attempt_uuid";
 /* For a statement that reads only the summary and meets rep_attempt
- * later itself (total_sql): the pass without the join. */
+ * itself or through report_aggregate(): the pass without the join. */
 static const char from_scan_only[] = " FROM scored s";
 
-#define JOIN_KEY_SHIP " JOIN temp.key_ship k ON k.pack_id = a.pack_id AND k.sid = s.shipment_id"
-#define JOIN_KEY_ITEM                                                                              \
-	" JOIN temp.key_item k ON k.pack_id = a.pack_id AND k.sid = s.shipment_id"                 \
-	" AND k.idx = s.item_index"
-#define EXAMINED "s.value = 'examined'"
-
 /* clang-format off */
-static const char targeting_sql[] =
-        "SELECT a.trainee, " EXAMINED " AND k.fake, NOT " EXAMINED " AND k.fake,"
-        " " EXAMINED " AND NOT k.fake, NOT " EXAMINED " AND NOT k.fake%s" JOIN_KEY_SHIP
-        " WHERE s.kind = 'target'";
-static const char targeting_put[] = "INSERT INTO temp.rep_tgt VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+/* Settlements per group or country (with attempt_cols "group_tag,
+ * pack_id", "country, pack_id") or pack ("pack_id"), shipment and
+ * examined or not. */
+static const char target_sql[] =
+        "SELECT s.attempt_uuid, s.shipment_id, s.value = 'examined'%s WHERE s.kind = 'target'";
+static const char ind_target_put[] = "INSERT INTO temp.rep_ind_tc VALUES (?1, ?2, ?3, ?4)";
 
-static const char ind_target_sql[] =
-        "SELECT a.pack_id, s.shipment_id%s WHERE s.kind = 'target'";
-static const char ind_target_put[] = "INSERT INTO temp.rep_ind_tc VALUES (?1, ?2, ?3)";
 static const char ind_flag_sql[] =
-        "SELECT a.pack_id, s.shipment_id, s.value%s WHERE s.kind = 'indicator'";
+        "SELECT s.attempt_uuid, s.shipment_id, s.value%s WHERE s.kind = 'indicator'";
 static const char ind_flag_put[] = "INSERT INTO temp.rep_ind_fc VALUES (?1, ?2, ?3, ?4)";
 
-static const char feat_verdict_sql[] =
-        "SELECT a.pack_id, s.shipment_id, s.item_index, s.value = 'genuine'%s"
-        " WHERE s.kind = 'verdict'";
+/* Verdicts per pack (or group, country), item and verdict. */
+static const char verdict_sql[] =
+        "SELECT s.attempt_uuid, s.shipment_id, s.item_index, s.value%s WHERE s.kind = 'verdict'";
 static const char feat_verdict_put[] = "INSERT INTO temp.rep_feat_vc VALUES (?1, ?2, ?3, ?4, ?5)";
 static const char feat_cite_sql[] =
-        "SELECT a.pack_id, s.shipment_id, s.item_index, s.value%s WHERE s.kind = 'evidence'";
+        "SELECT s.attempt_uuid, s.shipment_id, s.item_index, s.value%s"
+        " WHERE s.kind = 'evidence'";
 static const char feat_cite_put[] = "INSERT INTO temp.rep_feat_cc VALUES (?1, ?2, ?3, ?4, ?5)";
 
-/* Groups and countries: DIM names the grouping, COL is its column. */
-#define BY_TARGET_SQL(DIM, COL)                                                                    \
-	"SELECT '" DIM "', a." COL ", " EXAMINED " AND k.fake, k.fake%s" JOIN_KEY_SHIP              \
-	" WHERE s.kind = 'target'"
-#define BY_VERDICT_SQL(DIM, COL)                                                                   \
-	"SELECT '" DIM "', a." COL ", (s.value = 'counterfeit') = (k.fake = 1)%s" JOIN_KEY_ITEM      \
-	" WHERE s.kind = 'verdict'"
-static const char by_target_put[] = "INSERT INTO temp.rep_by_tg VALUES (?1, ?2, ?3, ?4, ?5)";
-static const char by_verdict_put[] = "INSERT INTO temp.rep_by_vd VALUES (?1, ?2, ?3, ?4)";
+/* Groups and countries: DIM names the grouping. */
+#define BY_TARGET_PUT(DIM) "INSERT INTO temp.rep_by_tg VALUES ('" DIM "', ?1, ?2, ?3, ?4, ?5)"
+#define BY_VERDICT_PUT(DIM)                                                                        \
+	"INSERT INTO temp.rep_by_vd VALUES ('" DIM "', ?1, ?2, ?3, ?4, ?5, ?6)"
+/* clang-format on */
 
 /* Each attempt's total T: the sum of its points.  The summary's rows of
  * an attempt are adjacent, so this groups without sorting; the UPDATE
@@ -525,31 +518,32 @@ static const struct {
 	unsigned need;
 	enum step_from from; /* FROM_OWN_JOIN: the statement meets rep_attempt itself */
 	const char *sql, *what;
+	const char *attempt_cols; /* report_aggregate()'s */
 	int keys;
 	const char *ops, *put;
 } steps[] = {
-        {REPORT_NEED_SCORE, FROM_OWN_JOIN, total_sql, "cannot add up the attempts' scores", 0, NULL,
+        {REPORT_NEED_SCORE, FROM_OWN_JOIN, total_sql, "cannot add up the attempts' scores", NULL, 0,
+         NULL, NULL},
+        {REPORT_NEED_SCORE, FROM_JOIN, score_sql, "cannot score the items", NULL, 4, "sss<>",
+         score_put},
+        {REPORT_NEED_SCORE, FROM_NONE, observed_items_sql, "cannot list the items", NULL, 0, NULL,
          NULL},
-        {REPORT_NEED_SCORE, FROM_JOIN, score_sql, "cannot score the items", 4, "sss<>", score_put},
-        {REPORT_NEED_SCORE, FROM_NONE, observed_items_sql, "cannot list the items", 0, NULL, NULL},
-        {REPORT_NEED_TARGETING, FROM_JOIN, targeting_sql, "cannot read the targeting", 1, "ssss",
-         targeting_put},
-        {REPORT_NEED_INDICATOR, FROM_JOIN, ind_target_sql, "cannot read the targeting", 2, "",
-         ind_target_put},
-        {REPORT_NEED_INDICATOR, FROM_JOIN, ind_flag_sql, "cannot read the indicators flagged", 3,
-         "", ind_flag_put},
-        {REPORT_NEED_FEATURE, FROM_JOIN, feat_verdict_sql, "cannot read the verdicts", 3, "s",
-         feat_verdict_put},
-        {REPORT_NEED_FEATURE, FROM_JOIN, feat_cite_sql, "cannot read the evidence cited", 4, "",
-         feat_cite_put},
-        {REPORT_NEED_GROUP, FROM_JOIN, BY_TARGET_SQL("group", "group_tag"),
-         "cannot read the groups' targeting", 2, "ss", by_target_put},
-        {REPORT_NEED_GROUP, FROM_JOIN, BY_VERDICT_SQL("group", "group_tag"),
-         "cannot read the groups' verdicts", 2, "s", by_verdict_put},
-        {REPORT_NEED_COUNTRY, FROM_JOIN, BY_TARGET_SQL("country", "country"),
-         "cannot read the countries' targeting", 2, "ss", by_target_put},
-        {REPORT_NEED_COUNTRY, FROM_JOIN, BY_VERDICT_SQL("country", "country"),
-         "cannot read the countries' verdicts", 2, "s", by_verdict_put},
+        {REPORT_NEED_INDICATOR, FROM_OWN_JOIN, target_sql, "cannot read the targeting", "pack_id",
+         3, "", ind_target_put},
+        {REPORT_NEED_INDICATOR, FROM_OWN_JOIN, ind_flag_sql, "cannot read the indicators flagged",
+         "pack_id", 3, "", ind_flag_put},
+        {REPORT_NEED_FEATURE, FROM_OWN_JOIN, verdict_sql, "cannot read the verdicts", "pack_id", 4,
+         "", feat_verdict_put},
+        {REPORT_NEED_FEATURE, FROM_OWN_JOIN, feat_cite_sql, "cannot read the evidence cited",
+         "pack_id", 4, "", feat_cite_put},
+        {REPORT_NEED_GROUP, FROM_OWN_JOIN, target_sql, "cannot read the groups' targeting",
+         "group_tag, pack_id", 3, "", BY_TARGET_PUT("group")},
+        {REPORT_NEED_GROUP, FROM_OWN_JOIN, verdict_sql, "cannot read the groups' verdicts",
+         "group_tag, pack_id", 4, "", BY_VERDICT_PUT("group")},
+        {REPORT_NEED_COUNTRY, FROM_OWN_JOIN, target_sql, "cannot read the countries' targeting",
+         "country, pack_id", 3, "", BY_TARGET_PUT("country")},
+        {REPORT_NEED_COUNTRY, FROM_OWN_JOIN, verdict_sql, "cannot read the countries' verdicts",
+         "country, pack_id", 4, "", BY_VERDICT_PUT("country")},
 };
 
 static int run_step(report *r, size_t i)
@@ -570,7 +564,8 @@ static int run_step(report *r, size_t i)
 	if (steps[i].keys > 0) {
 		const char *timing = getenv("IPR_DRILL_REPORT_TIMING");
 		double t0 = timing ? now_ms() : 0;
-		rc = report_aggregate(r, sql, steps[i].keys, steps[i].ops, steps[i].put);
+		rc = report_aggregate(r, sql, steps[i].attempt_cols, steps[i].keys, steps[i].ops,
+		                      steps[i].put);
 		if (timing)
 			fprintf(stderr, "report: %-45s %8.1f ms\n", steps[i].what, now_ms() - t0);
 	} else {
@@ -605,10 +600,21 @@ static int redo_scores_if_stray(report *r)
 		report_fail(r, "out of memory");
 	else if (exec(r, "DELETE FROM temp.rep_isum", "cannot score the items") == 0 &&
 	         exec(r, total, "cannot add up the attempts' scores") == 0)
-		result = report_aggregate(r, score, 4, "sss<>", score_put);
+		result = report_aggregate(r, score, NULL, 4, "sss<>", score_put);
 	sqlite3_free(total);
 	sqlite3_free(score);
 	return result;
+}
+
+/* Runs a pass counted in C (report_scan.c), timed as the steps are. */
+static int timed(report *r, int (*pass)(report *), const char *what)
+{
+	const char *timing = getenv("IPR_DRILL_REPORT_TIMING");
+	double t0 = timing ? now_ms() : 0;
+	int rc = pass(r);
+	if (timing)
+		fprintf(stderr, "report: %-45s %8.1f ms\n", what, now_ms() - t0);
+	return rc;
 }
 
 int report_need(report *r, unsigned need)
@@ -619,6 +625,8 @@ int report_need(report *r, unsigned need)
 			return -1;
 	if ((missing & REPORT_NEED_SCORE) && redo_scores_if_stray(r) != 0)
 		return -1;
+	if ((missing & REPORT_NEED_TARGETING) && timed(r, report_targeting, "targeting") != 0)
+		return -1;
 	if (missing & REPORT_NEED_WEAK) {
 		/* The trainee view reads the attempts per trainee and pack. */
 		if (exec(r,
@@ -626,13 +634,8 @@ int report_need(report *r, unsigned need)
 		         " started_at, uuid)",
 		         "cannot sort the attempts") != 0)
 			return -1;
-		const char *timing = getenv("IPR_DRILL_REPORT_TIMING");
-		double t0 = timing ? now_ms() : 0;
-		if (report_weakest(r) != 0)
+		if (timed(r, report_weakest, "weakest indicators and features") != 0)
 			return -1;
-		if (timing)
-			fprintf(stderr, "report: %-45s %8.1f ms\n",
-			        "weakest indicators and features", now_ms() - t0);
 	}
 	r->built |= need;
 	return 0;

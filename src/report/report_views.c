@@ -199,7 +199,7 @@ static const char targeting_sql[] =
  * shipment or item: tens of rows per pack rather than one per decision. */
 static const char indicator_sql[] =
         "WITH c AS (SELECT k.ind AS ind, sum(tc.n) AS in_key, 0 AS flagged, 0 AS hits"
-        " FROM temp.rep_ind_tc tc"
+        " FROM (SELECT pack_id, sid, sum(n) AS n FROM temp.rep_ind_tc GROUP BY 1, 2) tc"
         " JOIN temp.key_ship s ON s.pack_id = tc.pack_id AND s.sid = tc.sid"
         " JOIN temp.key_ind k ON k.pack_id = tc.pack_id AND k.sid = tc.sid GROUP BY k.ind"
         " UNION ALL SELECT fc.ind, 0, sum(fc.n), sum(CASE WHEN k.ind IS NOT NULL THEN fc.n"
@@ -221,7 +221,9 @@ static const char indicator_sql[] =
 static const char feature_sql[] =
         "WITH c AS (SELECT e.product || '/' || e.feature AS id, sum(vc.n) AS evidence,"
         " sum(coalesce(cc.n, 0)) AS cited, sum(vc.genuine) AS passed_genuine, 0 AS false_cites"
-        " FROM temp.key_ev e JOIN temp.rep_feat_vc vc ON vc.pack_id = e.pack_id"
+        " FROM temp.key_ev e JOIN (SELECT pack_id, sid, idx, sum(n) AS n,"
+        "  sum(n * (v = 'genuine')) AS genuine FROM temp.rep_feat_vc GROUP BY 1, 2, 3) vc"
+        "  ON vc.pack_id = e.pack_id"
         "  AND vc.sid = e.sid AND vc.idx = e.idx"
         " LEFT JOIN temp.rep_feat_cc cc ON cc.pack_id = e.pack_id AND cc.sid = e.sid"
         "  AND cc.idx = e.idx AND cc.feature = e.feature GROUP BY 1"
@@ -249,10 +251,13 @@ static const char feature_sql[] =
 	"WITH s AS (SELECT a." KEY " AS g, count(DISTINCT a.trainee) AS trainees,"                 \
 	" count(*) AS n, avg(a.pct) AS m, sum(a.pct) AS sp, sum(a.pct * a.pct) AS spp,"            \
 	" count(a.pct) AS np, max(a.pct) AS best FROM temp.rep_attempt a GROUP BY 1),"             \
-	"tg AS (SELECT g, sum(hits) AS hits, sum(fakes) AS fakes FROM temp.rep_by_tg"              \
-	" WHERE dim = '" DIM "' GROUP BY g),"                                                      \
-	"vd AS (SELECT g, sum(good) AS good, sum(n) AS given FROM temp.rep_by_vd"                  \
-	" WHERE dim = '" DIM "' GROUP BY g)"                                                       \
+	"tg AS (SELECT t.g, sum(t.n * (t.examined AND k.fake)) AS hits, sum(t.n * k.fake) AS "     \
+	"fakes"                                                                                    \
+	" FROM temp.rep_by_tg t JOIN temp.key_ship k ON k.pack_id = t.pack_id AND k.sid = t.sid"   \
+	" WHERE t.dim = '" DIM "' GROUP BY t.g),"                                                  \
+	"vd AS (SELECT v.g, sum(v.n * ((v.v = 'counterfeit') = (k.fake = 1))) AS good,"            \
+	" sum(v.n) AS given FROM temp.rep_by_vd v JOIN temp.key_item k ON k.pack_id = v.pack_id"   \
+	" AND k.sid = v.sid AND k.idx = v.idx WHERE v.dim = '" DIM "' GROUP BY v.g)"               \
 	"SELECT coalesce(s.g, '(none)') AS " LABEL ", s.trainees, s.n AS attempts,"                \
 	" round(s.m, 1) AS mean_pct,"                                                              \
 	" CASE WHEN np > 1 THEN round(sqrt(max((spp - sp * sp / np) / (np - 1), 0)), 1) END"       \

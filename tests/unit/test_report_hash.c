@@ -94,7 +94,7 @@ static void test_aggregate(void **state)
 	report r = {0};
 	char dir[64];
 	sqlite3 *db = open_rows(&r, dir);
-	assert_int_equal(report_aggregate(&r, "SELECT a, b, x, x, x FROM t", 2, "s<>",
+	assert_int_equal(report_aggregate(&r, "SELECT a, b, x, x, x FROM t", NULL, 2, "s<>",
 	                                  "INSERT INTO g VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
 	                 0);
 	assert_int_equal(one(db, "SELECT count(*) FROM (SELECT a, b FROM t GROUP BY a, b)"), 483);
@@ -108,16 +108,42 @@ static void test_aggregate(void **state)
 	                 483);
 	/* A malformed grouping and an SQL error are reported, not crashed on. */
 	assert_int_equal(
-	        report_aggregate(&r, "SELECT a FROM t", 2, "", "INSERT INTO g VALUES (?1)"), -1);
+	        report_aggregate(&r, "SELECT a FROM t", NULL, 2, "", "INSERT INTO g VALUES (?1)"),
+	        -1);
 	assert_non_null(strstr(r.err, "malformed"));
-	assert_int_equal(
-	        report_aggregate(&r, "SELECT nope FROM t", 1, "", "INSERT INTO g VALUES (?1)"), -1);
+	assert_int_equal(report_aggregate(&r, "SELECT nope FROM t", NULL, 1, "",
+	                                  "INSERT INTO g VALUES (?1)"),
+	                 -1);
 	assert_non_null(strstr(r.err, "nope"));
 	/* Sums that do not fit 64 bits are refused. */
-	assert_int_equal(report_aggregate(&r, "SELECT 1, 9223372036854775807 FROM t", 1, "s",
+	assert_int_equal(report_aggregate(&r, "SELECT 1, 9223372036854775807 FROM t", NULL, 1, "s",
 	                                  "INSERT INTO g(a, n, sx) VALUES (?1, ?2, ?3)"),
 	                 -1);
 	assert_non_null(strstr(r.err, "too large"));
+	/* With the attempts' columns: a row's first column, a uuid, stands for
+	 * its attempt's columns; rows of other attempts are passed over. */
+	assert_int_equal(
+	        sqlite3_exec(db,
+	                     "CREATE TEMP TABLE rep_attempt(uuid TEXT PRIMARY KEY, trainee,"
+	                     " pack_id);"
+	                     "INSERT INTO rep_attempt VALUES ('u1', 'Ana', 'p'),"
+	                     " ('u2', 'Ben', 'p'), ('u3', 'Ana', 'q');"
+	                     "CREATE TEMP TABLE s(u, sid, x);"
+	                     "INSERT INTO s VALUES ('u1', 'S1', 1), ('u1', 'S1', 2),"
+	                     " ('u1', 'S2', 4), ('zz', 'S1', 8), ('u2', 'S1', 16),"
+	                     " ('u3', 'S1', 32), ('u1', 'S1', 64), (NULL, 'S1', 128);"
+	                     "CREATE TEMP TABLE ga(trainee, pack_id, sid, n, sx);",
+	                     NULL, NULL, NULL),
+	        SQLITE_OK);
+	assert_int_equal(report_aggregate(&r, "SELECT u, sid, x FROM s", "trainee, pack_id", 2, "s",
+	                                  "INSERT INTO ga VALUES (?1, ?2, ?3, ?4, ?5)"),
+	                 0);
+	assert_int_equal(one(db, "SELECT count(*) FROM ga"), 4);
+	assert_int_equal(one(db, "SELECT sx FROM ga WHERE trainee = 'Ana' AND pack_id = 'p'"
+	                         " AND sid = 'S1' AND n = 3"),
+	                 67);
+	assert_int_equal(one(db, "SELECT sx FROM ga WHERE trainee = 'Ana' AND pack_id = 'q'"), 32);
+	assert_int_equal(one(db, "SELECT sum(sx) FROM ga"), 1 + 2 + 4 + 16 + 32 + 64);
 	store_close(r.s);
 	char path[128];
 	snprintf(path, sizeof path, "%s/results.db", dir);

@@ -1,5 +1,7 @@
-/* report_weak.c - each trainee's weakest indicator and feature per pack
- * (the trainee view), into temp.rep_weak.
+/* report_scan.c - the report's passes that count in C: each trainee's
+ * weakest indicator and feature per pack (the trainee view, into
+ * temp.rep_weak) and each trainee's targeting against the key (into
+ * temp.rep_tgt).
  *
  * A chance to flag a key indicator comes with every settled shipment whose
  * key lists it, and a chance to cite an evidence feature with every judged
@@ -12,7 +14,13 @@
  * adjacent), its shipment's or item's key by hashing, and the chances are
  * counted in an array per trainee and pack with one counter per id of the
  * pack's key.  The weakest per trainee and pack is then the lowest share
- * taken, then the most chances, then the id, as before. */
+ * taken, then the most chances, then the id, as before.
+ *
+ * Targeting per trainee is counted the same way: each settlement's
+ * shipment looked up in the key (counterfeit or clean) by hashing, the
+ * four counts kept per trainee and pack.  Grouped in SQL by trainee,
+ * pack and shipment before meeting the key, it made 58,000 groups out of
+ * 97,000 rows at 10,000 attempts. */
 #include "report_internal.h"
 
 #include <stdio.h>
@@ -26,7 +34,7 @@ struct key_entry {
 	size_t match, slot;
 };
 
-struct weak {
+struct scan {
 	report *r;
 	report_hash ids;    /* 'i' indicator, 'e' feature as cited, 'f' product/feature */
 	report_hash units;  /* 'S' pack, shipment / 'I' pack, shipment, item -> key */
@@ -50,12 +58,17 @@ struct weak {
 	size_t attempt_cap;
 	int64_t *opp, *hits; /* per pair and slot: the chances and those taken */
 	size_t counters;
+	bool targeting;      /* counting targeting: units are the key's shipments */
+	unsigned char *fake; /* targeting: per unit, whether it holds a counterfeit */
+	size_t fake_cap;
+	int64_t *tcount; /* targeting: per pair, by examined * 2 + fake */
+	size_t tcount_cap;
 	unsigned char *scratch;
 	size_t scratch_len, scratch_cap;
 	bool oom;
 };
 
-static void weak_free(struct weak *w)
+static void scan_free(struct scan *w)
 {
 	report_hash_free(&w->ids);
 	report_hash_free(&w->units);
@@ -74,12 +87,14 @@ static void weak_free(struct weak *w)
 	free(w->attempt_pair);
 	free(w->opp);
 	free(w->hits);
+	free(w->fake);
+	free(w->tcount);
 	free(w->scratch);
 }
 
 /* Grows the n arrays (elements of size size, sharing *cap) to hold index
  * i; sets w->oom when memory runs out. */
-static bool fit(struct weak *w, size_t i, size_t *cap, size_t size, void **arrays[], size_t n)
+static bool fit(struct scan *w, size_t i, size_t *cap, size_t size, void **arrays[], size_t n)
 {
 	if (!report_arrays_fit(arrays, n, cap, size, i))
 		w->oom = true;
@@ -88,7 +103,7 @@ static bool fit(struct weak *w, size_t i, size_t *cap, size_t size, void **array
 
 /* ---- keys built in scratch ---- */
 
-static void key_start(struct weak *w, char tag)
+static void key_start(struct scan *w, char tag)
 {
 	w->scratch_len = 0;
 	if (!report_bytes_reserve(&w->scratch, &w->scratch_cap, 0, 1)) {
@@ -98,7 +113,7 @@ static void key_start(struct weak *w, char tag)
 	w->scratch[w->scratch_len++] = (unsigned char)tag;
 }
 
-static void key_add(struct weak *w, const void *p, size_t n)
+static void key_add(struct scan *w, const void *p, size_t n)
 {
 	if (w->oom || !report_bytes_reserve(&w->scratch, &w->scratch_cap, w->scratch_len, n)) {
 		w->oom = true;
@@ -111,14 +126,14 @@ static void key_add(struct weak *w, const void *p, size_t n)
 
 /* A text with its length first, so that two texts side by side are one
  * key whatever bytes they hold. */
-static void key_text(struct weak *w, const unsigned char *s, size_t n)
+static void key_text(struct scan *w, const unsigned char *s, size_t n)
 {
 	uint32_t len = (uint32_t)n;
 	key_add(w, &len, sizeof len);
 	key_add(w, s, n);
 }
 
-static size_t key_put(struct weak *w, report_hash *h, bool *added)
+static size_t key_put(struct scan *w, report_hash *h, bool *added)
 {
 	if (w->oom)
 		return SIZE_MAX;
@@ -137,7 +152,7 @@ static size_t column_len(sqlite3_stmt *st, int col)
 /* ---- the key ---- */
 
 /* An interned id: tag, then the text. */
-static size_t intern(struct weak *w, char tag, const unsigned char *s, size_t n)
+static size_t intern(struct scan *w, char tag, const unsigned char *s, size_t n)
 {
 	key_start(w, tag);
 	key_add(w, s, n);
@@ -146,7 +161,7 @@ static size_t intern(struct weak *w, char tag, const unsigned char *s, size_t n)
 }
 
 /* The unit of a shipment (idx < 0) or item of pack. */
-static void unit_key(struct weak *w, const unsigned char *pack_id, size_t pack_len,
+static void unit_key(struct scan *w, const unsigned char *pack_id, size_t pack_len,
                      const unsigned char *sid, size_t sid_len, int64_t idx)
 {
 	key_start(w, idx < 0 ? 'S' : 'I');
@@ -157,7 +172,7 @@ static void unit_key(struct weak *w, const unsigned char *pack_id, size_t pack_l
 }
 
 /* The pack of id pack_id (added when new, with no ids yet). */
-static size_t intern_pack(struct weak *w, const unsigned char *pack_id, size_t len)
+static size_t intern_pack(struct scan *w, const unsigned char *pack_id, size_t len)
 {
 	key_start(w, 'P');
 	key_add(w, pack_id, len);
@@ -174,7 +189,7 @@ static size_t intern_pack(struct weak *w, const unsigned char *pack_id, size_t l
 /* Adds an id to the key of the unit in scratch, a shipment or item of
  * pack; the rows of a unit come together (the key tables are read in
  * their key's order). */
-static void add_entry(struct weak *w, size_t pack_index, size_t match, size_t counted)
+static void add_entry(struct scan *w, size_t pack_index, size_t match, size_t counted)
 {
 	bool added;
 	size_t u = key_put(w, &w->units, &added);
@@ -205,7 +220,7 @@ static void add_entry(struct weak *w, size_t pack_index, size_t match, size_t co
 	w->unit_count[u]++;
 }
 
-static int load_key(struct weak *w)
+static int load_key(struct scan *w)
 {
 	static const char *const sql[] = {
 	        "SELECT pack_id, sid, -1, ind, NULL FROM temp.key_ind",
@@ -248,11 +263,35 @@ static int load_key(struct weak *w)
 	return rc;
 }
 
+/* Targeting: each shipment of the key, with whether it holds a
+ * counterfeit. */
+static int load_ship_key(struct scan *w)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(w->r->db, "SELECT pack_id, sid, fake FROM temp.key_ship", -1,
+	                            &st, NULL);
+	void **arrays[] = {(void **)&w->fake};
+	while (rc == SQLITE_OK && !w->oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = SQLITE_OK;
+		const unsigned char *pack_id = sqlite3_column_text(st, 0);
+		const unsigned char *sid = sqlite3_column_text(st, 1);
+		unit_key(w, pack_id, column_len(st, 0), sid, column_len(st, 1), -1);
+		bool added;
+		size_t u = key_put(w, &w->units, &added);
+		if (u != SIZE_MAX && fit(w, u, &w->fake_cap, 1, arrays, 1))
+			w->fake[u] = sqlite3_column_int(st, 2) != 0;
+	}
+	if (rc == SQLITE_DONE)
+		rc = SQLITE_OK;
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* ---- the attempts ---- */
 
 /* Each attempt's trainee and pack pair; each pair gets a counter per id of
  * its pack's key. */
-static int load_attempts(struct weak *w)
+static int load_attempts(struct scan *w)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(w->r->db, "SELECT uuid, trainee, pack_id FROM temp.rep_attempt",
@@ -299,7 +338,10 @@ static int load_attempts(struct weak *w)
 		size_t n = w->counters ? w->counters : 1;
 		w->opp = calloc(n, sizeof *w->opp);
 		w->hits = calloc(n, sizeof *w->hits);
-		w->oom = !w->opp || !w->hits;
+		size_t pairs = w->pairs.count ? w->pairs.count : 1;
+		if (w->targeting && pairs <= SIZE_MAX / 4)
+			w->tcount = calloc(pairs * 4, sizeof *w->tcount);
+		w->oom = !w->opp || !w->hits || (w->targeting && !w->tcount);
 	}
 	return rc;
 }
@@ -307,7 +349,7 @@ static int load_attempts(struct weak *w)
 /* ---- the chances ---- */
 
 /* Does interned id match equal the text s (its tag aside)? */
-static bool id_is(const struct weak *w, size_t match, const unsigned char *s, size_t n)
+static bool id_is(const struct scan *w, size_t match, const unsigned char *s, size_t n)
 {
 	size_t len;
 	const unsigned char *id = report_hash_key(&w->ids, match, &len);
@@ -316,7 +358,7 @@ static bool id_is(const struct weak *w, size_t match, const unsigned char *s, si
 
 enum pass { PASS_TARGET, PASS_FLAG, PASS_VERDICT, PASS_CITE };
 
-static int read_pass(struct weak *w, enum pass pass)
+static int read_pass(struct scan *w, enum pass pass)
 {
 	static const char *const kinds[] = {"target", "indicator", "verdict", "evidence"};
 	/* Few attempts: through the summary's key, attempt by attempt.  Many:
@@ -365,6 +407,12 @@ static int read_pass(struct weak *w, enum pass pass)
 		        w->oom ? SIZE_MAX : report_hash_get(&w->units, w->scratch, w->scratch_len);
 		if (u == SIZE_MAX)
 			continue;
+		if (w->targeting) {
+			const unsigned char *value = sqlite3_column_text(st, 3);
+			bool examined = value && !strcmp((const char *)value, "examined");
+			w->tcount[pair * 4 + (size_t)examined * 2 + w->fake[u]]++;
+			continue;
+		}
 		const struct key_entry *e = &w->entries[w->unit_first[u]];
 		const unsigned char *value = sqlite3_column_text(st, 3);
 		size_t value_len = column_len(st, 3);
@@ -387,7 +435,7 @@ static int read_pass(struct weak *w, enum pass pass)
 /* Is chance a weaker than chance b: a lower share taken, then more
  * chances, then the id first in byte order (as SQL's ORDER BY 1.0 * hits
  * / opp, opp DESC, id). */
-static bool weaker(const struct weak *w, size_t a, size_t b, size_t id_a, size_t id_b)
+static bool weaker(const struct scan *w, size_t a, size_t b, size_t id_a, size_t id_b)
 {
 	double ra = (double)w->hits[a] / (double)w->opp[a];
 	double rb = (double)w->hits[b] / (double)w->opp[b];
@@ -403,7 +451,7 @@ static bool weaker(const struct weak *w, size_t a, size_t b, size_t id_a, size_t
 }
 
 /* Per pack, the counted id of each of its slots: ids[first[pack] + slot]. */
-static size_t *slot_ids(struct weak *w, size_t **first_out)
+static size_t *slot_ids(struct scan *w, size_t **first_out)
 {
 	size_t packs = w->packs.count;
 	size_t *first = calloc(packs ? packs : 1, sizeof *first);
@@ -424,7 +472,7 @@ static size_t *slot_ids(struct weak *w, size_t **first_out)
 	return ids;
 }
 
-static int put_weakest(struct weak *w, sqlite3_stmt *st, size_t pair, bool feature, size_t c,
+static int put_weakest(struct scan *w, sqlite3_stmt *st, size_t pair, bool feature, size_t c,
                        size_t id)
 {
 	size_t len, id_len;
@@ -447,7 +495,7 @@ static int put_weakest(struct weak *w, sqlite3_stmt *st, size_t pair, bool featu
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-static int write_weakest(struct weak *w)
+static int write_weakest(struct scan *w)
 {
 	size_t *first = NULL;
 	size_t *ids = slot_ids(w, &first);
@@ -489,7 +537,7 @@ static int write_weakest(struct weak *w)
 
 int report_weakest(report *r)
 {
-	struct weak w = {.r = r};
+	struct scan w = {.r = r};
 	int rc = load_key(&w);
 	if (rc == SQLITE_OK && !w.oom)
 		rc = load_attempts(&w);
@@ -502,6 +550,67 @@ int report_weakest(report *r)
 		result = report_sql_fail(r, "cannot count the chances taken");
 	else
 		result = write_weakest(&w);
-	weak_free(&w);
+	scan_free(&w);
+	return result;
+}
+
+/* ---- targeting ---- */
+
+static int write_targeting(struct scan *w)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(w->r->db,
+	                            "INSERT INTO temp.rep_tgt VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1,
+	                            &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(w->r->db, "SAVEPOINT report_tgt", NULL, NULL, NULL);
+	bool open = rc == SQLITE_OK;
+	for (size_t pair = 0; rc == SQLITE_OK && pair < w->pairs.count; pair++) {
+		/* By examined * 2 + fake: clear releases, misses, false alarms,
+		 * hits. */
+		const int64_t *c = &w->tcount[pair * 4];
+		if (!(c[0] | c[1] | c[2] | c[3]))
+			continue;
+		size_t len;
+		const unsigned char *pk = report_hash_key(&w->pairs, pair, &len);
+		uint32_t trainee_len, pack_len;
+		memcpy(&trainee_len, pk + 1, sizeof trainee_len);
+		memcpy(&pack_len, pk + 5 + trainee_len, sizeof pack_len);
+		sqlite3_bind_text(st, 1, (const char *)pk + 5, (int)trainee_len, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, (const char *)pk + 9 + trainee_len, (int)pack_len,
+		                  SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, c[3]);
+		sqlite3_bind_int64(st, 4, c[1]);
+		sqlite3_bind_int64(st, 5, c[2]);
+		sqlite3_bind_int64(st, 6, c[0]);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_DONE)
+			rc = SQLITE_OK;
+		sqlite3_reset(st);
+	}
+	if (open && rc != SQLITE_OK)
+		sqlite3_exec(w->r->db, "ROLLBACK TO report_tgt", NULL, NULL, NULL);
+	if (open)
+		sqlite3_exec(w->r->db, "RELEASE report_tgt", NULL, NULL, NULL);
+	sqlite3_finalize(st);
+	return rc == SQLITE_OK ? 0 : report_sql_fail(w->r, "cannot keep the targeting");
+}
+
+int report_targeting(report *r)
+{
+	struct scan w = {.r = r, .targeting = true};
+	int rc = load_ship_key(&w);
+	if (rc == SQLITE_OK && !w.oom)
+		rc = load_attempts(&w);
+	if (rc == SQLITE_OK && !w.oom)
+		rc = read_pass(&w, PASS_TARGET);
+	int result;
+	if (w.oom)
+		result = report_fail(r, "out of memory while counting the targeting");
+	else if (rc != SQLITE_OK)
+		result = report_sql_fail(r, "cannot read the targeting");
+	else
+		result = write_targeting(&w);
+	scan_free(&w);
 	return result;
 }
