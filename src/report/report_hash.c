@@ -1,5 +1,5 @@
 /* report_hash.c - byte strings to dense indices, for the reports' passes
- * that add up rows by hashing (report_agg.c, report_weak.c).
+ * that add up rows by hashing (report_agg.c, report_scan.c).
  *
  * Open addressing with linear probes, at most half full.  Keys are kept
  * in one growing buffer and found by offset, so growing it moves nothing

@@ -53,7 +53,7 @@ static const char schema_sql[] = DROP_TEMP_TABLES
         "CREATE TEMP TABLE rep_attempt(uuid TEXT PRIMARY KEY, trainee TEXT NOT NULL,"
         " organisation TEXT, country TEXT, pack_id TEXT NOT NULL, group_tag TEXT,"
         " started_at TEXT NOT NULL, score INTEGER, max_score INTEGER, pct REAL,"
-        " stage_scores TEXT, time_ms INTEGER, total REAL NOT NULL DEFAULT 0) WITHOUT ROWID;"
+        " total REAL NOT NULL DEFAULT 0) WITHOUT ROWID;"
         /* Settlements per trainee and pack against the key. */
         "CREATE TEMP TABLE rep_tgt(trainee TEXT, pack_id TEXT, hits INTEGER, misses INTEGER,"
         " false_alarms INTEGER, clear_releases INTEGER);"
@@ -103,9 +103,8 @@ static const char drop_sql[] = DROP_TEMP_TABLES;
  * (exclusive), ?6 0 all / 1 best / 2 last.  Best and last are ranked
  * from the few columns they need, and only when asked for.  Rows go in in
  * uuid order (the attempt table's own index), so the key's B-tree is
- * appended to.  Time taken, as Moodle's quiz reports count it: from the
- * start of the attempt to its end (a resumed attempt includes the
- * pause). */
+ * appended to.  The trainee view, the only one to need the time taken and
+ * the part scores, reads them from the attempt table itself. */
 static const char attempts_sql[] =
         "WITH f AS (SELECT a.uuid, a.trainee_id, a.pack_id, a.started_at, a.score, a.max_score"
         "  FROM attempt a JOIN trainee t ON t.id = a.trainee_id"
@@ -118,11 +117,10 @@ static const char attempts_sql[] =
         "  THEN 1.0 * score / max_score ELSE 0 END END DESC, started_at DESC, uuid) AS rk"
         "  FROM f) WHERE rk = 1)"
         " INSERT INTO temp.rep_attempt(uuid, trainee, organisation, country, pack_id,"
-        " group_tag, started_at, score, max_score, pct, stage_scores, time_ms)"
+        " group_tag, started_at, score, max_score, pct)"
         " SELECT a.uuid, t.name, t.organisation, t.country, a.pack_id, a.group_tag,"
         " a.started_at, a.score, a.max_score,"
-        " CASE WHEN a.max_score > 0 THEN 100.0 * a.score / a.max_score END, a.stage_scores,"
-        " CAST(round((julianday(a.ended_at) - julianday(a.started_at)) * 86400000) AS INTEGER)"
+        " CASE WHEN a.max_score > 0 THEN 100.0 * a.score / a.max_score END"
         " FROM attempt a JOIN trainee t ON t.id = a.trainee_id"
         " WHERE a.status = 'finished' AND a.score IS NOT NULL"
         " AND (?1 IS NULL OR a.pack_id = ?1) AND (?2 IS NULL OR t.name = ?2)"
@@ -657,6 +655,8 @@ static int scan_whole_table(report *r, bool *scan)
 
 static int read_attempts(report *r, const report_filter *f, const char *since, const char *until)
 {
+	const char *timing = getenv("IPR_DRILL_REPORT_TIMING");
+	double t0 = timing ? now_ms() : 0;
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(r->db, attempts_sql, -1, &st, NULL);
 	if (rc == SQLITE_OK) {
@@ -672,6 +672,8 @@ static int read_attempts(report *r, const report_filter *f, const char *since, c
 	if (rc != SQLITE_DONE)
 		return report_sql_fail(r, "cannot read the attempts");
 	r->attempts = sqlite3_changes64(r->db);
+	if (timing)
+		fprintf(stderr, "report: %-45s %8.1f ms\n", "the attempts", now_ms() - t0);
 	return 0;
 }
 
@@ -685,8 +687,12 @@ static int fill(report *r, const pack *const *packs, size_t pack_count, const re
 		goto out;
 	if (exec(r, schema_sql, "cannot prepare the report's tables") != 0)
 		goto out;
+	const char *timing = getenv("IPR_DRILL_REPORT_TIMING");
+	double t0 = timing ? now_ms() : 0;
 	if (load_keys(r, packs, pack_count) != 0)
 		goto out;
+	if (timing)
+		fprintf(stderr, "report: %-45s %8.1f ms\n", "the answer keys", now_ms() - t0);
 	/* One read transaction: every table below comes from the same moment. */
 	if (exec(r, "BEGIN", "cannot read the results database") != 0)
 		goto out;

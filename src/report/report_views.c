@@ -66,7 +66,10 @@ bool report_view_parse(const char *name, enum report_view *out)
 	"CASE WHEN pv." p "_mx > 0 THEN round(100.0 * pv." p "_sc / pv." p "_mx, 1) END AS " p
 
 /* Read in the order of rep_attempt_by_trainee (trainee, pack, start), so
- * that neither the windows of per nor the groups of pv sort: per numbers
+ * that neither the windows of per nor the groups of pv sort; the time
+ * taken (as Moodle's quiz reports count it: from the start of the attempt
+ * to its end, a resumed attempt including the pause) and the part scores
+ * come from the attempt table itself.  per numbers
  * each trainee's attempts at a pack by start, the last is the one whose
  * number is the count.  The best is the highest share, then the latest,
  * as the store's "best" filter ranks. */
@@ -74,9 +77,10 @@ bool report_view_parse(const char *name, enum report_view *out)
 static const char trainee_sql[] =
         "WITH per AS MATERIALIZED (SELECT a.trainee, a.organisation, a.country, a.pack_id,"
         " a.score, a.pct, a.max_score, row_number() OVER w AS rn, count(*) OVER wa AS cnt,"
-        " avg(a.time_ms) OVER wa AS mean_ms,"
+        " avg(CAST(round((julianday(x.ended_at) - julianday(x.started_at)) * 86400000)"
+        "  AS INTEGER)) OVER wa AS mean_ms,"
         " group_concat(CAST(round(a.pct) AS INTEGER), ' ') OVER wa AS trend"
-        " FROM temp.rep_attempt a"
+        " FROM temp.rep_attempt a JOIN attempt x ON x.uuid = a.uuid"
         " WINDOW w AS (PARTITION BY a.trainee, a.pack_id ORDER BY a.started_at, a.uuid),"
         " wa AS (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)),"
         "best AS MATERIALIZED (SELECT trainee, pack_id, score, pct FROM (SELECT a.trainee,"
@@ -86,8 +90,9 @@ static const char trainee_sql[] =
         "pv AS MATERIALIZED (SELECT trainee, pack_id, "
         PART_SUMS("targeting") ", " PART_SUMS("indicators") ", " PART_SUMS("verdicts") ", "
         PART_SUMS("evidence") ", " PART_SUMS("actions") ", " PART_SUMS("questions")
-        " FROM (SELECT a.trainee, a.pack_id, CASE WHEN json_valid(a.stage_scores)"
-        "  THEN a.stage_scores ELSE '{}' END AS ss FROM temp.rep_attempt a)"
+        " FROM (SELECT a.trainee, a.pack_id, CASE WHEN json_valid(x.stage_scores)"
+        "  THEN x.stage_scores ELSE '{}' END AS ss FROM temp.rep_attempt a"
+        "  JOIN attempt x ON x.uuid = a.uuid)"
         " GROUP BY trainee, pack_id)"
         "SELECT p.trainee AS trainee, p.organisation AS organisation, p.country AS country,"
         " p.pack_id AS pack, p.cnt AS attempts, b.score AS best,"
