@@ -638,6 +638,52 @@ static void assert_same_table(const report_table *a, const report_table *b)
 	}
 }
 
+/* Row a of table x has the cells of row b of table y. */
+static void assert_same_row(const report_table *x, size_t a, const report_table *y, size_t b)
+{
+	assert_int_equal(x->cols, y->cols);
+	for (size_t c = 0; c < x->cols; c++) {
+		const report_cell *p = &x->cells[a * x->cols + c], *q = &y->cells[b * y->cols + c];
+		assert_int_equal(p->type, q->type);
+		if (p->type == REPORT_INT)
+			assert_int_equal(p->i, q->i);
+		else if (p->type == REPORT_REAL)
+			assert_true(p->d == q->d);
+		else if (p->type == REPORT_TEXT)
+			assert_string_equal(p->text, q->text);
+	}
+}
+
+/* A filter that keeps few attempts reads the summary through its key, one
+ * attempt at a time, rather than a kind's whole range: a trainee's rows
+ * are the same either way. */
+static void test_filter_paths(void **state)
+{
+	struct fx *f = *state;
+	fill_main(f);
+	static const enum report_view views[] = {REPORT_VIEW_TRAINEE, REPORT_VIEW_TARGETING};
+	report_table all[2], ben[2];
+	open_report(f, NULL, true);
+	for (int v = 0; v < 2; v++)
+		assert_int_equal(report_table_get(f->r, views[v], &all[v]), 0);
+	report_filter by_name = {.trainee = "Ben"};
+	open_report(f, &by_name, true);
+	for (int v = 0; v < 2; v++) {
+		assert_int_equal(report_table_get(f->r, views[v], &ben[v]), 0);
+		assert_same_row(&ben[v], (size_t)find_row(&ben[v], "trainee", "Ben"), &all[v],
+		                (size_t)find_row(&all[v], "trainee", "Ben"));
+		report_table_free(&all[v]);
+		report_table_free(&ben[v]);
+	}
+	/* Ben alone: his indicators and features as counted for him. */
+	report_table t;
+	assert_int_equal(report_table_get(f->r, REPORT_VIEW_INDICATOR, &t), 0);
+	long u = find_row(&t, "indicator", "undervalued");
+	check_num(&t, u, "flagged", 1);
+	check_num(&t, u, "hits", 1);
+	report_table_free(&t);
+}
+
 /* Points for an item the pack does not have (from another version of
  * it) count neither as an item nor in the attempt's total: the analysis
  * is that of the pack's own items. */
@@ -804,6 +850,7 @@ int main(int argc, char **argv)
 	        cmocka_unit_test_setup_teardown(test_all_correct, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_without_pack, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_stray_item, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_filter_paths, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_escaping, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_text_width, setup, teardown),
 	        cmocka_unit_test(test_names),
