@@ -46,7 +46,7 @@ struct scan {
 	report_hash packs;  /* pack ids */
 	size_t *pack_slots; /* per pack: the ids of its key */
 	size_t pack_cap;
-	report_hash slots;  /* (pack, counted id) -> slot; slot_pack, slot_id */
+	report_hash slots;  /* (pack, counted id) -> slot_index, slot_id */
 	size_t *slot_index; /* per slot entry: its place among its pack's */
 	size_t *slot_id;    /* per slot entry: the counted id */
 	size_t slot_cap;
@@ -62,7 +62,6 @@ struct scan {
 	unsigned char *fake; /* targeting: per unit, whether it holds a counterfeit */
 	size_t fake_cap;
 	int64_t *tcount; /* targeting: per pair, by examined * 2 + fake */
-	size_t tcount_cap;
 	unsigned char *scratch;
 	size_t scratch_len, scratch_cap;
 	bool oom;
