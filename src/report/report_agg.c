@@ -55,12 +55,7 @@ static void agg_free(struct agg *a)
 
 static bool put_bytes(struct agg *a, const void *p, size_t n)
 {
-	if (!report_bytes_reserve(&a->scratch, &a->scratch_cap, a->scratch_len, n))
-		return false;
-	if (n)
-		memcpy(a->scratch + a->scratch_len, p, n);
-	a->scratch_len += n;
-	return true;
+	return report_bytes_append(&a->scratch, &a->scratch_len, &a->scratch_cap, p, n);
 }
 
 /* A key column as its type, then 8 bytes (integer, real) or a length and
@@ -130,13 +125,13 @@ static int load_attempts(report *r, struct agg *a, const char *attempt_cols)
 		bool added;
 		size_t i =
 		        ok && uuid ? report_hash_put(&t->uuids, uuid, uuid_len, &added) : SIZE_MAX;
+		size_t off = t->cols_len;
 		if (i == SIZE_MAX || !report_arrays_fit(arrays, 2, &t->cap, sizeof(size_t), i) ||
-		    !report_bytes_reserve(&t->cols, &t->cols_cap, t->cols_len, a->scratch_len))
+		    !report_bytes_append(&t->cols, &t->cols_len, &t->cols_cap, a->scratch,
+		                         a->scratch_len))
 			break;
-		memcpy(t->cols + t->cols_len, a->scratch, a->scratch_len);
-		t->off[i] = t->cols_len;
+		t->off[i] = off;
 		t->len[i] = a->scratch_len;
-		t->cols_len += a->scratch_len;
 		rc = SQLITE_OK;
 	}
 	sqlite3_finalize(st);
@@ -308,7 +303,7 @@ int report_aggregate(report *r, const char *select_sql, const char *attempt_cols
 	sqlite3_finalize(st);
 	if (result == 0)
 		result = write_groups(r, &a, insert_sql, nval);
-	if (getenv("IPR_DRILL_REPORT_TIMING"))
+	if (report_timer_start() >= 0)
 		fprintf(stderr, "report: %zu rows in %zu groups\n", rows, a.keys.count);
 	agg_free(&a);
 	return result;

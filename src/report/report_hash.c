@@ -17,26 +17,6 @@ void report_hash_free(report_hash *h)
 	memset(h, 0, sizeof *h);
 }
 
-bool report_bytes_reserve(unsigned char **buf, size_t *cap, size_t len, size_t extra)
-{
-	if (extra > SIZE_MAX - len)
-		return false;
-	if (len + extra <= *cap)
-		return true;
-	size_t ncap = *cap ? *cap : 256;
-	while (ncap < len + extra) {
-		if (ncap > SIZE_MAX / 2)
-			return false;
-		ncap *= 2;
-	}
-	unsigned char *n = realloc(*buf, ncap);
-	if (!n)
-		return false;
-	*buf = n;
-	*cap = ncap;
-	return true;
-}
-
 bool report_arrays_fit(void **arrays[], size_t n, size_t *cap, size_t size, size_t index)
 {
 	if (index < *cap)
@@ -56,6 +36,18 @@ bool report_arrays_fit(void **arrays[], size_t n, size_t *cap, size_t size, size
 		*arrays[a] = p;
 	}
 	*cap = ncap;
+	return true;
+}
+
+bool report_bytes_append(unsigned char **buf, size_t *len, size_t *cap, const void *p, size_t n)
+{
+	if (n == 0)
+		return true;
+	void **arrays[] = {(void **)buf};
+	if (n > SIZE_MAX - *len || !report_arrays_fit(arrays, 1, cap, 1, *len + n - 1))
+		return false;
+	memcpy(*buf + *len, p, n);
+	*len += n;
 	return true;
 }
 
@@ -121,13 +113,10 @@ size_t report_hash_put(report_hash *h, const void *key, size_t len, bool *added)
 	void **entries[] = {(void **)&h->entries};
 	if (!report_arrays_fit(entries, 1, &h->entry_cap, sizeof *h->entries, h->count))
 		return SIZE_MAX;
-	if (!report_bytes_reserve(&h->keys, &h->keys_cap, h->keys_len, len))
+	size_t off = h->keys_len;
+	if (!report_bytes_append(&h->keys, &h->keys_len, &h->keys_cap, key, len))
 		return SIZE_MAX;
-	if (len)
-		memcpy(h->keys + h->keys_len, key, len);
-	h->entries[h->count] =
-	        (struct report_hash_entry){.hash = hash, .off = h->keys_len, .len = len};
-	h->keys_len += len;
+	h->entries[h->count] = (struct report_hash_entry){.hash = hash, .off = off, .len = len};
 	h->slots[i] = ++h->count;
 	*added = true;
 	return h->count - 1;

@@ -63,9 +63,9 @@ size_t report_hash_get(const report_hash *h, const void *key, size_t len);
 const unsigned char *report_hash_key(const report_hash *h, size_t index, size_t *len);
 void report_hash_free(report_hash *h);
 
-/* Makes room for extra more bytes in *buf (len used, *cap allocated).
+/* Appends n bytes from p to *buf (*len used, *cap allocated), growing it.
  * False when memory runs out or the size would overflow. */
-bool report_bytes_reserve(unsigned char **buf, size_t *cap, size_t len, size_t extra);
+bool report_bytes_append(unsigned char **buf, size_t *len, size_t *cap, const void *p, size_t n);
 
 /* Grows the n arrays arrays[0..n-1] (*arrays[i] each, elements of size
  * size, all *cap long) to hold element index.  False when memory runs out
@@ -92,6 +92,13 @@ int report_weakest(report *r);
 /* Fills temp.rep_tgt: each trainee's settlements per pack against the key
  * (report_scan.c).  Fails with r->err set. */
 int report_targeting(report *r);
+
+/* IPR_DRILL_REPORT_TIMING=1 (for bench/report-bench.sh and for finding a
+ * slow step): report_timer_start() gives the time now (negative when
+ * timing is off), report_timer_done() prints on stderr how long what took
+ * since then. */
+double report_timer_start(void);
+void report_timer_done(double start, const char *what);
 
 /* IPR_DRILL_REPORT_PLAN=1 prints sql's query plan on stderr (for finding
  * a slow view or step). */

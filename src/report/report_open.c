@@ -487,8 +487,6 @@ static const char *nonempty(const char *s)
 	return s && s[0] ? s : NULL;
 }
 
-/* IPR_DRILL_REPORT_TIMING=1 prints each step's time on stderr (for
- * bench/report-bench.sh and for finding a slow step). */
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -496,13 +494,22 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+double report_timer_start(void)
+{
+	return getenv("IPR_DRILL_REPORT_TIMING") ? now_ms() : -1;
+}
+
+void report_timer_done(double start, const char *what)
+{
+	if (start >= 0)
+		fprintf(stderr, "report: %-45s %8.1f ms\n", what, now_ms() - start);
+}
+
 static int exec(report *r, const char *sql, const char *what)
 {
-	const char *timing = getenv("IPR_DRILL_REPORT_TIMING");
-	double t0 = timing ? now_ms() : 0;
+	double t0 = report_timer_start();
 	int rc = sqlite3_exec(r->db, sql, NULL, NULL, NULL);
-	if (timing)
-		fprintf(stderr, "report: %-45s %8.1f ms\n", what, now_ms() - t0);
+	report_timer_done(t0, what);
 	return rc == SQLITE_OK ? 0 : report_sql_fail(r, what);
 }
 
@@ -560,12 +567,10 @@ static int run_step(report *r, size_t i)
 	report_print_plan(r, sql);
 	int rc;
 	if (steps[i].keys > 0) {
-		const char *timing = getenv("IPR_DRILL_REPORT_TIMING");
-		double t0 = timing ? now_ms() : 0;
+		double t0 = report_timer_start();
 		rc = report_aggregate(r, sql, steps[i].attempt_cols, steps[i].keys, steps[i].ops,
 		                      steps[i].put);
-		if (timing)
-			fprintf(stderr, "report: %-45s %8.1f ms\n", steps[i].what, now_ms() - t0);
+		report_timer_done(t0, steps[i].what);
 	} else {
 		rc = exec(r, sql, steps[i].what);
 	}
@@ -607,11 +612,9 @@ static int redo_scores_if_stray(report *r)
 /* Runs a pass counted in C (report_scan.c), timed as the steps are. */
 static int timed(report *r, int (*pass)(report *), const char *what)
 {
-	const char *timing = getenv("IPR_DRILL_REPORT_TIMING");
-	double t0 = timing ? now_ms() : 0;
+	double t0 = report_timer_start();
 	int rc = pass(r);
-	if (timing)
-		fprintf(stderr, "report: %-45s %8.1f ms\n", what, now_ms() - t0);
+	report_timer_done(t0, what);
 	return rc;
 }
 
@@ -655,8 +658,7 @@ static int scan_whole_table(report *r, bool *scan)
 
 static int read_attempts(report *r, const report_filter *f, const char *since, const char *until)
 {
-	const char *timing = getenv("IPR_DRILL_REPORT_TIMING");
-	double t0 = timing ? now_ms() : 0;
+	double t0 = report_timer_start();
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(r->db, attempts_sql, -1, &st, NULL);
 	if (rc == SQLITE_OK) {
@@ -672,8 +674,7 @@ static int read_attempts(report *r, const report_filter *f, const char *since, c
 	if (rc != SQLITE_DONE)
 		return report_sql_fail(r, "cannot read the attempts");
 	r->attempts = sqlite3_changes64(r->db);
-	if (timing)
-		fprintf(stderr, "report: %-45s %8.1f ms\n", "the attempts", now_ms() - t0);
+	report_timer_done(t0, "the attempts");
 	return 0;
 }
 
@@ -687,12 +688,10 @@ static int fill(report *r, const pack *const *packs, size_t pack_count, const re
 		goto out;
 	if (exec(r, schema_sql, "cannot prepare the report's tables") != 0)
 		goto out;
-	const char *timing = getenv("IPR_DRILL_REPORT_TIMING");
-	double t0 = timing ? now_ms() : 0;
+	double t0 = report_timer_start();
 	if (load_keys(r, packs, pack_count) != 0)
 		goto out;
-	if (timing)
-		fprintf(stderr, "report: %-45s %8.1f ms\n", "the answer keys", now_ms() - t0);
+	report_timer_done(t0, "the answer keys");
 	/* One read transaction: every table below comes from the same moment. */
 	if (exec(r, "BEGIN", "cannot read the results database") != 0)
 		goto out;

@@ -102,25 +102,16 @@ static bool fit(struct scan *w, size_t i, size_t *cap, size_t size, void **array
 
 /* ---- keys built in scratch ---- */
 
+static void key_add(struct scan *w, const void *p, size_t n)
+{
+	if (!w->oom && !report_bytes_append(&w->scratch, &w->scratch_len, &w->scratch_cap, p, n))
+		w->oom = true;
+}
+
 static void key_start(struct scan *w, char tag)
 {
 	w->scratch_len = 0;
-	if (!report_bytes_reserve(&w->scratch, &w->scratch_cap, 0, 1)) {
-		w->oom = true;
-		return;
-	}
-	w->scratch[w->scratch_len++] = (unsigned char)tag;
-}
-
-static void key_add(struct scan *w, const void *p, size_t n)
-{
-	if (w->oom || !report_bytes_reserve(&w->scratch, &w->scratch_cap, w->scratch_len, n)) {
-		w->oom = true;
-		return;
-	}
-	if (n)
-		memcpy(w->scratch + w->scratch_len, p, n);
-	w->scratch_len += n;
+	key_add(w, &tag, 1);
 }
 
 /* A text with its length first, so that two texts side by side are one

@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const char *const names[REPORT_VIEW_COUNT] = {
         [REPORT_VIEW_TRAINEE] = "trainee",     [REPORT_VIEW_PACK] = "pack",
@@ -515,17 +514,11 @@ int report_table_get(report *r, enum report_view v, report_table *out)
 		sqlite3_finalize(st);
 		return -1;
 	}
-	const char *timing = getenv("IPR_DRILL_REPORT_TIMING");
-	struct timespec t0, t1;
-	if (timing)
-		clock_gettime(CLOCK_MONOTONIC, &t0);
+	double t0 = report_timer_start();
 	int rc = report_table_from_stmt(r, st, v, out);
 	sqlite3_finalize(st);
-	if (timing) {
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		fprintf(stderr, "report: view %-40s %8.1f ms\n", names[v],
-		        (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-		                (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
-	}
+	char label[32];
+	snprintf(label, sizeof label, "view %s", names[v]);
+	report_timer_done(t0, label);
 	return rc;
 }
